@@ -1,0 +1,66 @@
+"""envgym: verifiable environments and interchangeable learners for language-model agents.
+
+Importing envgym loads no plugin. The registry functions below load them on first use
+(see ``envgym.plugins``); ``envgym.load_plugins()`` does it explicitly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from envgym.env import Task, TextEnv
+from envgym.errors import (
+    ComponentNotFoundError,
+    EnvgymError,
+    EnvNotFoundError,
+    EnvStateError,
+    InvalidEnvIdError,
+    RegistrationError,
+)
+from envgym.hookspecs import Event, hookimpl
+from envgym.plugins import host, load_plugins
+from envgym.registry import ComponentSpec, EnvSpec, parse_env_id
+from envgym.types import Cost, Message, Provenance, Trajectory, Turn, Verdict
+from envgym.verify.base import Guarded, Verifier
+
+__version__ = "0.1.0"
+
+
+def make(env_id: str, **kwargs: Any) -> TextEnv:
+    """Build the environment registered as ``env_id`` with its default kwargs updated by ``kwargs``."""
+    return host().make(env_id, **kwargs)
+
+
+def register(env_id: str, entry_point: Any, *, kwargs: dict[str, Any] | None = None, summary: str = "") -> EnvSpec:
+    """Register an environment from your own code (plugins use the ``envgym_environments`` hook)."""
+    return host().register_env(EnvSpec(env_id, entry_point, dict(kwargs or {}), summary))
+
+
+def spec(env_id: str) -> EnvSpec:
+    """The spec registered as ``env_id``."""
+    return host().envs.get(env_id)
+
+
+def list_envs() -> list[str]:
+    """Every registered environment id, sorted."""
+    return [s.id for s in host().envs]
+
+
+def make_verifier(name: str, *, timeout_s: float = 5.0, **kwargs: Any) -> Guarded:
+    """Build the verifier registered as ``name``; ``verify(completion, reference)`` never raises."""
+    from envgym.registry import resolve
+
+    factory = resolve(host().component("verifier", name).factory)
+    return Guarded(factory(**kwargs), timeout_s=timeout_s)
+
+
+def list_verifiers() -> list[str]:
+    return [s.name for s in host().components["verifier"]]
+
+
+__all__ = [
+    "ComponentNotFoundError", "ComponentSpec", "Cost", "EnvNotFoundError", "EnvSpec", "EnvStateError",
+    "EnvgymError", "Event", "Guarded", "InvalidEnvIdError", "Message", "Provenance", "RegistrationError",
+    "Task", "TextEnv", "Trajectory", "Turn", "Verdict", "Verifier", "hookimpl", "host", "list_envs",
+    "list_verifiers", "load_plugins", "make", "make_verifier", "parse_env_id", "register", "spec",
+]

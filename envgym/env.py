@@ -1,0 +1,147 @@
+"""``TextEnv``: a Gymnasium environment whose observation is a conversation and action is text.
+
+An environment author writes three things: how to draw a task from a random generator
+(``generate_task``), a gold policy (``gold_action``) and the known reward hacks
+(``hack_actions``). Scoring defaults to the environment's verifier against the task's
+reference; multi-turn environments add ``feedback`` (what the environment says after a failed
+attempt) and ``max_turns``; games override ``score`` to judge a move against their state.
+
+    env = envgym.make("envgym/Arithmetic-v0")
+    obs, info = env.reset(seed=0)   # obs: [{"role": "system", ...}, {"role": "user", ...}]
+    obs, reward, terminated, truncated, info = env.step(r"\\boxed{46}")
+    info["verdict"]                 # Verdict(reward, correct, reason, step_rewards, details)
+
+The episode terminates when an attempt is correct or ``max_turns`` attempts are used: running
+out of attempts is part of the task, so ``truncated`` stays False for Gymnasium's time limits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import gymnasium
+import numpy as np
+
+from envgym.errors import EnvStateError
+from envgym.spaces import ConversationSpace, TextSpace
+from envgym.types import Message, Verdict
+from envgym.verify.base import DEFAULT_MAX_CHARS, Guarded, Verifier
+
+
+@dataclass(frozen=True)
+class Task:
+    """One problem: the opening messages the policy sees and the reference it never sees."""
+
+    id: str
+    prompt: tuple[Message, ...]
+    reference: Any
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+class TextEnv(gymnasium.Env[list, str]):
+    """Base class of envgym environments. Subclasses implement ``generate_task``,
+    ``gold_action`` and ``hack_actions``; see the module docstring."""
+
+    metadata = {"render_modes": ["ansi"], "render_fps": 1}  # fps: unused by text, quiets the checker
+
+    def __init__(
+        self,
+        verifier: Verifier,
+        *,
+        max_turns: int = 1,
+        max_action_chars: int = DEFAULT_MAX_CHARS,
+        render_mode: str | None = None,
+    ) -> None:
+        if max_turns < 1:
+            raise ValueError(f"max_turns must be at least 1, got {max_turns}")
+        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
+            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}, got {render_mode!r}")
+        self.verifier = verifier if isinstance(verifier, Guarded) else Guarded(verifier, max_chars=max_action_chars)
+        self.max_turns = max_turns
+        self.render_mode = render_mode
+        self.observation_space = ConversationSpace()
+        self.action_space = TextSpace(max_length=max_action_chars)
+        self.task: Task | None = None
+        self.turn = 0
+        self.done = False
+        self._messages: list[Message] = []
+        self._dicts: list[dict[str, str]] = []
+
+    # ---- what an environment defines -------------------------------------------------------
+
+    def generate_task(self, rng: np.random.Generator) -> Task:
+        """Draw a task. All randomness must come from ``rng`` so a seeded reset is reproducible."""
+        raise NotImplementedError(f"{type(self).__name__} must implement generate_task(rng)")
+
+    def gold_action(self) -> str:
+        """The scripted gold policy: a correct action for the current state (a probe that must score 1)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement gold_action()")
+
+    def hack_actions(self) -> Mapping[str, str]:
+        """Known reward hacks for the current state, by name; each must score 0."""
+        raise NotImplementedError(f"{type(self).__name__} must implement hack_actions()")
+
+    def score(self, action: str) -> Verdict:
+        """Judge one action. The default asks the verifier about the task's reference."""
+        return self.verifier.verify(action, self.task.reference)
+
+    def feedback(self, verdict: Verdict) -> Sequence[Message]:
+        """Messages the environment answers a failed attempt with, when attempts remain."""
+        return ()
+
+    # ---- the Gymnasium API ----------------------------------------------------------------
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
+        super().reset(seed=seed)
+        self.task = self.generate_task(self.np_random)
+        self.turn = 0
+        self.done = False
+        self._messages = list(self.task.prompt)
+        self._dicts = [m.to_dict() for m in self._messages]
+        return self._observation(), {"task_id": self.task.id, "turn": 0}
+
+    def step(self, action: str):
+        if self.task is None:
+            raise EnvStateError(f"{self._label()}: step() called before reset(); call env.reset(seed=...) first")
+        if self.done:
+            raise EnvStateError(f"{self._label()}: the episode is over; call env.reset() to start a new one")
+        if type(action) is not str:
+            raise TypeError(
+                f"{self._label()}: the action must be the model's text as a str, "
+                f"got {type(action).__name__}; decode token ids before stepping"
+            )
+        verdict = self.score(action)
+        self._append(Message("assistant", action))
+        self.turn += 1
+        terminated = verdict.correct or self.turn >= self.max_turns
+        if not terminated:
+            for m in self.feedback(verdict):
+                self._append(m)
+        self.done = terminated
+        info = {"verdict": verdict, "turn": self.turn, "task_id": self.task.id}
+        return self._observation(), verdict.reward, terminated, False, info
+
+    def render(self) -> str | None:
+        if self.render_mode != "ansi":
+            return None
+        return "\n\n".join(f"[{m.role}]\n{m.content}" for m in self._messages)
+
+    # ---- helpers --------------------------------------------------------------------------
+
+    @property
+    def messages(self) -> tuple[Message, ...]:
+        """The conversation so far, as typed messages."""
+        return tuple(self._messages)
+
+    def _append(self, message: Message) -> None:
+        self._messages.append(message)
+        self._dicts.append(message.to_dict())
+
+    def _observation(self) -> list[dict[str, str]]:
+        # Fresh dicts every call: callers keep observations, and must not alias the env's state.
+        return [d.copy() for d in self._dicts]
+
+    def _label(self) -> str:
+        return self.spec.id if self.spec is not None else type(self).__name__

@@ -1,0 +1,34 @@
+"""Exceptions envgym raises at its users. Each message names the thing at fault and the fix."""
+
+from __future__ import annotations
+
+
+class EnvgymError(Exception):
+    """Base class of every envgym error."""
+
+
+class InvalidEnvIdError(EnvgymError, ValueError):
+    """An id that is not of the form ``namespace/Name-vN``."""
+
+
+class NotFoundError(EnvgymError, KeyError):
+    """Nothing is registered under the name (the message suggests the closest ones)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class EnvNotFoundError(NotFoundError):
+    """No environment is registered under the id."""
+
+
+class ComponentNotFoundError(NotFoundError):
+    """No verifier, tool, sandbox, policy or learner is registered under the name."""
+
+
+class RegistrationError(EnvgymError, ValueError):
+    """An id registered twice, or a spec that cannot be registered."""
+
+
+class EnvStateError(EnvgymError, RuntimeError):
+    """An environment method called out of order (step before reset, step after the end)."""

@@ -1,0 +1,79 @@
+r"""Finding the final answer in a completion. Every function here is linear in its input.
+
+>>> boxed_contents(r"so \boxed{\frac{1}{2}} and \boxed{3}")
+['\\frac{1}{2}', '3']
+>>> final_number("12 + 34 = 46, so the answer is 46.")
+'46'
+>>> parse_number("1,234.50")
+Fraction(2469, 2)
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+_BOX_OPEN = re.compile(r"\\(?:boxed|fbox)\s*\{")
+# A number as people write it: optional sign, digits with optional thousands commas, decimals.
+_NUMBER = re.compile(r"(?<![\w.])[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?(?![\w])")
+_PLAIN = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,3})?")
+_RATIO = re.compile(r"[-+]?\d+/\d+")
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_MAX_DIGITS = 200
+
+
+def boxed_contents(text: str) -> list[str]:
+    r"""Contents of every ``\boxed{...}`` (and ``\fbox``), with nested braces balanced.
+
+    An unclosed box is ignored: it is not an answer.
+    """
+    out = []
+    pos = 0
+    while True:
+        m = _BOX_OPEN.search(text, pos)
+        if m is None:
+            return out
+        depth, i = 1, m.end()
+        start = i
+        while i < len(text) and depth:
+            c = text[i]
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+            i += 1
+        if depth:
+            return out
+        out.append(text[start : i - 1])
+        pos = i
+
+
+def final_number(text: str) -> str | None:
+    """The last number written in the text, or None."""
+    last = None
+    for last in _NUMBER.finditer(text):
+        pass
+    return last.group(0) if last else None
+
+
+def parse_number(text: str) -> Fraction | None:
+    """An exact rational from a written number, or None when it is not one.
+
+    Accepts signs (including Unicode minus), thousands separators, decimals, ``a/b``, small
+    exponents, a leading ``$`` and a trailing period. A percent sign is not dropped: ``50%`` is
+    not ``50``. Bounded: more than 200 characters or exponents past 999 are refused.
+    """
+    s = text.strip().replace("−", "-").replace("\\,", "").replace("\\!", "").replace(" ", "")
+    if s.startswith("$") and not s.startswith("$$"):
+        s = s[1:]
+    s = s.rstrip(".")
+    if not s or len(s) > _MAX_DIGITS:
+        return None
+    if _THOUSANDS.fullmatch(s):
+        s = s.replace(",", "")
+    if not (_PLAIN.fullmatch(s) or _RATIO.fullmatch(s)):
+        return None
+    try:
+        return Fraction(s)
+    except (ValueError, ZeroDivisionError):
+        return None

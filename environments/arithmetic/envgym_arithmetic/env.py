@@ -1,0 +1,78 @@
+"""``envgym/Arithmetic-v0``: compute an integer expression; the answer is checked exactly.
+
+Difficulty sets the operand count, their size, the operators and whether parentheses appear:
+
+    level  operands  operand range  operators  parentheses
+    1      2         2-20           + -        no
+    2      2         2-99           + - *      no
+    3      3         2-99           + - *      yes
+    4      4         2-99           + - *      yes
+    5      5         2-999          + - *      yes
+
+Tasks never have an answer equal to one of their operands, so echoing the question back can
+not score by accident.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+
+import numpy as np
+
+from envgym import Message, Task, TextEnv
+from envgym.verify.match import NumberMatch
+from envgym_arithmetic.expr import Expr, random_expression
+
+LEVELS: dict[int, tuple[int, int, str, bool]] = {
+    1: (2, 20, "+-", False),
+    2: (2, 99, "+-*", False),
+    3: (3, 99, "+-*", True),
+    4: (4, 99, "+-*", True),
+    5: (5, 999, "+-*", True),
+}
+SYSTEM_PROMPT = "Solve the problem. Show your work briefly, then put the final answer in \\boxed{}."
+
+
+class ArithmeticEnv(TextEnv):
+    """Single-turn integer arithmetic with an exact-answer verifier.
+
+    difficulty: 1 (two small operands, + and -) to 5 (five operands up to 999, with parentheses).
+    system_prompt: the system message, or None for none.
+    """
+
+    def __init__(self, difficulty: int = 1, system_prompt: str | None = SYSTEM_PROMPT, render_mode: str | None = None):
+        if difficulty not in LEVELS:
+            raise ValueError(f"envgym/Arithmetic-v0: difficulty must be one of {sorted(LEVELS)}, got {difficulty!r}")
+        super().__init__(NumberMatch(), render_mode=render_mode)
+        self.difficulty = difficulty
+        self.system_prompt = system_prompt
+
+    def generate_task(self, rng: np.random.Generator) -> Task:
+        n, high, ops, nested = LEVELS[self.difficulty]
+        for _ in range(100):
+            expr = random_expression(rng, n, high, ops, nested)
+            if expr.value not in expr.operands():
+                break
+        text = expr.render()
+        prompt = [Message("user", f"Compute {text}.")]
+        if self.system_prompt is not None:
+            prompt.insert(0, Message("system", self.system_prompt))
+        task_id = "arith-" + hashlib.sha1(text.encode()).hexdigest()[:12]
+        return Task(task_id, tuple(prompt), expr.value, {"expression": text, "tree": expr})
+
+    def gold_action(self) -> str:
+        expr: Expr = self.task.metadata["tree"]
+        return "\n".join(expr.steps()) + f"\nThe answer is \\boxed{{{expr.value}}}."
+
+    def hack_actions(self) -> Mapping[str, str]:
+        answer = self.task.reference
+        return {
+            "stuffed_boxes": "".join(f"\\boxed{{{answer + d}}}" for d in (-1, 0, 1)),
+            "empty_box": "The answer is \\boxed{}.",
+            "boxed_words": "\\boxed{the answer}",
+            "echo_question": self.task.prompt[-1].content,
+            "number_spray": " ".join(str(answer + d) for d in (0, -2, 3, 1)),
+            "no_answer": "I cannot compute this.",
+            "empty": "",
+        }
