@@ -1,0 +1,214 @@
+"""The ``envgym`` command: list, inspect, check, play and create environments.
+
+    envgym list                      environments and the plugin each came from
+    envgym info ID                   what an environment is, its options and a sample prompt
+    envgym plugins                   loaded plugins, and failed ones with their errors
+    envgym check ID | --all          Gymnasium's checker, determinism, gold and hack probes
+    envgym run ID --policy scripted  play episodes with the gold policy and print rewards
+    envgym new NAME                  write a plugin package from the template
+
+``-p MODULE`` (repeatable) loads a plugin module explicitly, also when
+``ENVGYM_DISABLE_PLUGIN_AUTOLOAD=1`` turns entry-point loading off.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from envgym import plugins
+from envgym.errors import EnvgymError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Verifiable environments for language-model agents.")
+out = Console()
+err = Console(stderr=True)
+
+
+@app.callback()
+def main(
+    plugin: Annotated[
+        Optional[list[str]], typer.Option("--plugin", "-p", help="Load this plugin module too (repeatable).")
+    ] = None,
+) -> None:
+    if plugin:
+        plugins.load_plugins(extra=plugin)
+
+
+def _host() -> plugins.PluginHost:
+    host = plugins.host()
+    if host.failures:
+        names = ", ".join(sorted({f.plugin for f in host.failures}))
+        err.print(f"[yellow]warning:[/] {len(host.failures)} plugin problem(s) ({names}); see `envgym plugins`")
+    return host
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+@app.command("list")
+def list_cmd() -> None:
+    """List registered environments with the plugin each came from."""
+    host = _host()
+    table = Table("id", "plugin", "summary", title=f"{len(host.envs)} environment(s)")
+    for spec in host.envs:
+        table.add_row(spec.id, spec.plugin or "(user code)", spec.summary)
+    out.print(table)
+
+
+@app.command()
+def info(env_id: str) -> None:
+    """Describe one environment: origin, options, verifier, probes and a sample prompt."""
+    host = _host()
+    try:
+        spec = host.envs.get(env_id)
+        env = host.make(env_id)
+    except EnvgymError as exc:
+        _fail(str(exc))
+    obs, reset_info = env.reset(seed=0)
+    doc = inspect.getdoc(type(env)) or ""
+    out.print(f"[bold]{spec.id}[/]  ({type(env).__module__}.{type(env).__name__}, plugin {spec.plugin})")
+    if doc:
+        out.print(doc)
+    params = Table("option", "default", "registered")
+    for name, p in inspect.signature(type(env).__init__).parameters.items():
+        if name in ("self", "render_mode") or p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL):
+            continue
+        default = "" if p.default is p.empty else repr(p.default)
+        params.add_row(name, default, repr(spec.kwargs[name]) if name in spec.kwargs else "")
+    out.print(params)
+    out.print(f"verifier: {env.verifier.name} (bound: {env.verifier.bound}); max turns: {env.max_turns}")
+    hacks = ", ".join(env.hack_actions()) if hasattr(env, "hack_actions") else ""
+    out.print(f"hack probes: {hacks}")
+    out.print(f"sample (seed 0, task {reset_info['task_id']}):")
+    for message in obs:
+        out.print(f"  [cyan]{message['role']}[/]: {message['content']}", markup=True, highlight=False)
+
+
+@app.command("plugins")
+def plugins_cmd() -> None:
+    """Show loaded plugins and the ones that failed, with their errors."""
+    host = plugins.host()
+    counts: dict[str, int] = {}
+    for spec in [*host.envs, *(s for c in host.components.values() for s in c)]:
+        counts[spec.plugin or ""] = counts.get(spec.plugin or "", 0) + 1
+    table = Table("plugin", "source", "distribution", "version", "registered", title="loaded")
+    for p in host.plugins:
+        table.add_row(p.name, p.source, p.distribution or "", p.version or "", str(counts.get(p.name, 0)))
+    out.print(table)
+    if not plugins.autoload_enabled():
+        out.print(f"entry-point autoloading is off ({plugins.DISABLE_AUTOLOAD_ENV} is set)")
+    if host.failures:
+        failed = Table("plugin", "stage", "distribution", "error", title="failed", title_style="red")
+        for f in host.failures:
+            failed.add_row(f.plugin, f.stage, f.distribution or "", f.error)
+        out.print(failed)
+
+
+@app.command()
+def check(
+    env_id: Annotated[Optional[str], typer.Argument(help="The environment to check.")] = None,
+    all_envs: Annotated[bool, typer.Option("--all", help="Check every registered environment.")] = False,
+    seeds: Annotated[int, typer.Option(help="How many seeds the probes run on.")] = 5,
+) -> None:
+    """Run Gymnasium's env checker, seeded determinism, gold and hack probes. Exit 1 on failure."""
+    from envgym.check import check_environment
+
+    host = _host()
+    if all_envs == (env_id is not None):
+        _fail("give one environment id, or --all")
+    ids = [s.id for s in host.envs] if all_envs else [env_id]
+    if env_id is not None and env_id not in host.envs:
+        _fail(host.envs._missing_message(env_id))
+    failed = 0
+    for one in ids:
+        report = check_environment(one, seeds=range(seeds), host=host)
+        failed += not report.ok
+        table = Table("check", "result", "detail", title=f"{one}: {'passed' if report.ok else 'FAILED'}")
+        for item in report.items:
+            table.add_row(item.name, "[green]ok[/]" if item.ok else "[red]FAIL[/]", item.detail)
+        out.print(table)
+        for warning in report.warnings:
+            out.print(f"  [yellow]gymnasium warning:[/] {warning}", highlight=False)
+    out.print(f"{len(ids) - failed} passed, {failed} failed")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _parse_kwargs(items: list[str] | None) -> dict:
+    kwargs = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            _fail(f"--kw takes KEY=VALUE, got {item!r}")
+        try:
+            kwargs[key] = json.loads(value)
+        except json.JSONDecodeError:
+            kwargs[key] = value
+    return kwargs
+
+
+@app.command()
+def run(
+    env_id: str,
+    policy: Annotated[str, typer.Option(help="scripted (the environment's gold policy) or random.")] = "scripted",
+    episodes: Annotated[int, typer.Option(min=1)] = 5,
+    seed: Annotated[int, typer.Option(help="Seed of the first episode; the others follow.")] = 0,
+    kw: Annotated[Optional[list[str]], typer.Option("--kw", help="Environment option KEY=VALUE (repeatable).")] = None,
+    show: Annotated[bool, typer.Option(help="Print each episode's transcript.")] = False,
+) -> None:
+    """Play episodes with a scripted policy and print their rewards."""
+    from envgym.play import SCRIPTED_POLICIES, play_episode
+
+    if policy not in SCRIPTED_POLICIES:
+        _fail(f"--policy must be one of {', '.join(SCRIPTED_POLICIES)}, got {policy!r} (model policies come with `envgym eval`)")
+    host = _host()
+    try:
+        env = host.make(env_id, **_parse_kwargs(kw))
+    except (EnvgymError, TypeError, ValueError) as exc:
+        _fail(str(exc))
+    table = Table("seed", "task", "turns", "reward", "correct", "reason", title=f"{env_id} with the {policy} policy")
+    results = []
+    for s in range(seed, seed + episodes):
+        result = play_episode(env, SCRIPTED_POLICIES[policy], s)
+        results.append(result)
+        table.add_row(str(s), result.task_id, str(len(result.rewards)), f"{result.total_reward:g}",
+                      str(result.final.correct), result.final.reason)
+        if show:
+            out.print(result.transcript, highlight=False, markup=False)
+            out.rule()
+    out.print(table)
+    mean = sum(r.total_reward for r in results) / len(results)
+    solved = sum(r.final.correct for r in results)
+    out.print(f"mean reward {mean:.3f}, solved {solved}/{len(results)}")
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="The package name, e.g. word-games.")],
+    directory: Annotated[Path, typer.Option("--dir", help="Where to create the package folder.")] = Path("."),
+    namespace: Annotated[Optional[str], typer.Option(help="The id namespace (default: NAME).")] = None,
+    force: Annotated[bool, typer.Option(help="Write into an existing non-empty folder.")] = False,
+) -> None:
+    """Write a complete environment plugin package that installs with pip and passes `envgym check`."""
+    from envgym.scaffold import write_plugin
+
+    try:
+        names, written = write_plugin(name, directory, namespace=namespace, force=force)
+    except EnvgymError as exc:
+        _fail(str(exc))
+    root = directory / names.dist
+    for path in written:
+        out.print(f"  wrote {path}")
+    out.print(f"\nNext:\n  pip install -e {root}\n  envgym list\n  envgym check {names.env_id}")
+
+
+if __name__ == "__main__":
+    app()
