@@ -38,7 +38,7 @@ def register(env_id: str, entry_point: Any, *, kwargs: dict[str, Any] | None = N
 
 def spec(env_id: str) -> EnvSpec:
     """The spec registered as ``env_id``."""
-    return host().envs.get(env_id)
+    return host().env_spec(env_id)
 
 
 def list_envs() -> list[str]:

@@ -68,7 +68,7 @@ def info(env_id: str) -> None:
     """Describe one environment: origin, options, verifier, probes and a sample prompt."""
     host = _host()
     try:
-        spec = host.envs.get(env_id)
+        spec = host.env_spec(env_id)
         env = host.make(env_id)
     except EnvgymError as exc:
         _fail(str(exc))
@@ -125,8 +125,11 @@ def check(
     if all_envs == (env_id is not None):
         _fail("give one environment id, or --all")
     ids = [s.id for s in host.envs] if all_envs else [env_id]
-    if env_id is not None and env_id not in host.envs:
-        _fail(host.envs._missing_message(env_id))
+    if env_id is not None:
+        try:
+            host.env_spec(env_id)
+        except EnvgymError as exc:
+            _fail(str(exc))
     failed = 0
     for one in ids:
         report = check_environment(one, seeds=range(seeds), host=host)

@@ -66,7 +66,6 @@ class TextEnv(gymnasium.Env[list, str]):
         self.task: Task | None = None
         self.turn = 0
         self.done = False
-        self._messages: list[Message] = []
         self._dicts: list[dict[str, str]] = []
 
     # ---- what an environment defines -------------------------------------------------------
@@ -98,49 +97,48 @@ class TextEnv(gymnasium.Env[list, str]):
         self.task = self.generate_task(self.np_random)
         self.turn = 0
         self.done = False
-        self._messages = list(self.task.prompt)
-        self._dicts = [m.to_dict() for m in self._messages]
+        self._dicts = [m.to_dict() for m in self.task.prompt]
         return self._observation(), {"task_id": self.task.id, "turn": 0}
 
     def step(self, action: str):
+        task = self.task
+        if task is None or self.done or type(action) is not str:
+            self._refuse(action)
+        verdict = self.score(action)
+        dicts = self._dicts
+        dicts.append({"role": "assistant", "content": action})
+        self.turn = turn = self.turn + 1
+        terminated = verdict.correct or turn >= self.max_turns
+        if not terminated:
+            dicts.extend(m.to_dict() for m in self.feedback(verdict))
+        self.done = terminated
+        # Fresh dicts every call: callers keep observations and must not alias the env's state.
+        obs = [d.copy() for d in dicts]
+        return obs, verdict.reward, terminated, False, {"verdict": verdict, "turn": turn, "task_id": task.id}
+
+    def _refuse(self, action: object) -> None:
         if self.task is None:
             raise EnvStateError(f"{self._label()}: step() called before reset(); call env.reset(seed=...) first")
         if self.done:
             raise EnvStateError(f"{self._label()}: the episode is over; call env.reset() to start a new one")
-        if type(action) is not str:
-            raise TypeError(
-                f"{self._label()}: the action must be the model's text as a str, "
-                f"got {type(action).__name__}; decode token ids before stepping"
-            )
-        verdict = self.score(action)
-        self._append(Message("assistant", action))
-        self.turn += 1
-        terminated = verdict.correct or self.turn >= self.max_turns
-        if not terminated:
-            for m in self.feedback(verdict):
-                self._append(m)
-        self.done = terminated
-        info = {"verdict": verdict, "turn": self.turn, "task_id": self.task.id}
-        return self._observation(), verdict.reward, terminated, False, info
+        raise TypeError(
+            f"{self._label()}: the action must be the model's text as a str, "
+            f"got {type(action).__name__}; decode token ids before stepping"
+        )
 
     def render(self) -> str | None:
         if self.render_mode != "ansi":
             return None
-        return "\n\n".join(f"[{m.role}]\n{m.content}" for m in self._messages)
+        return "\n\n".join(f"[{d['role']}]\n{d['content']}" for d in self._dicts)
 
     # ---- helpers --------------------------------------------------------------------------
 
     @property
     def messages(self) -> tuple[Message, ...]:
         """The conversation so far, as typed messages."""
-        return tuple(self._messages)
-
-    def _append(self, message: Message) -> None:
-        self._messages.append(message)
-        self._dicts.append(message.to_dict())
+        return tuple(Message.from_dict(d) for d in self._dicts)
 
     def _observation(self) -> list[dict[str, str]]:
-        # Fresh dicts every call: callers keep observations, and must not alias the env's state.
         return [d.copy() for d in self._dicts]
 
     def _label(self) -> str:

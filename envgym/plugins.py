@@ -29,7 +29,7 @@ import gymnasium
 import pluggy
 
 from envgym import hookspecs
-from envgym.errors import EnvgymError, RegistrationError
+from envgym.errors import EnvgymError, EnvNotFoundError, RegistrationError
 from envgym.registry import Catalog, ComponentSpec, EnvSpec, component_catalog, env_catalog, resolve
 
 ENTRY_POINT_GROUP = "envgym"
@@ -193,9 +193,22 @@ class PluginHost:
             self._mirror(spec)
         return spec
 
-    def make(self, env_id: str, **kwargs: Any) -> gymnasium.Env:
+    def env_spec(self, env_id: str) -> EnvSpec:
+        """The spec registered as ``env_id``; the error says why it may be missing."""
         self.load()
-        spec = self.envs.get(env_id)
+        try:
+            return self.envs.get(env_id)
+        except EnvNotFoundError as exc:
+            hint = ""
+            if not self.autoload:
+                hint = (f" Plugin autoloading is off ({DISABLE_AUTOLOAD_ENV}=1): name plugin modules "
+                        f"in {PLUGINS_ENV} or pass `envgym -p MODULE`.")
+            elif self.failures:
+                hint = f" Some plugins failed to load ({', '.join(sorted({f.plugin for f in self.failures}))}): see `envgym plugins`."
+            raise EnvNotFoundError(str(exc) + hint) from None
+
+    def make(self, env_id: str, **kwargs: Any) -> gymnasium.Env:
+        spec = self.env_spec(env_id)
         try:
             creator = resolve(spec.entry_point)
         except Exception as exc:

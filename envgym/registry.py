@@ -136,8 +136,8 @@ class Catalog(Generic[S]):
         if close:
             msg += f"; did you mean {', '.join(repr(c) for c in close)}?"
         if not keys:
-            msg += " (none are registered: is plugin autoloading off, or no plugin installed?)"
-        return msg + " `envgym list` shows what is registered."
+            msg += f" (no {self.kind} is registered at all)"
+        return msg + ". `envgym list` shows what is registered."
 
     def __contains__(self, key: object) -> bool:
         return key in self._specs

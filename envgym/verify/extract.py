@@ -6,6 +6,8 @@ r"""Finding the final answer in a completion. Every function here is linear in i
 '46'
 >>> parse_number("1,234.50")
 Fraction(2469, 2)
+>>> parse_number("-7") == -7, parse_number("50%")
+(True, None)
 """
 
 from __future__ import annotations
@@ -56,14 +58,16 @@ def final_number(text: str) -> str | None:
     return last.group(0) if last else None
 
 
-def parse_number(text: str) -> Fraction | None:
+def parse_number(text: str) -> Fraction | int | None:
     """An exact rational from a written number, or None when it is not one.
 
     Accepts signs (including Unicode minus), thousands separators, decimals, ``a/b``, small
     exponents, a leading ``$`` and a trailing period. A percent sign is not dropped: ``50%`` is
     not ``50``. Bounded: more than 200 characters or exponents past 999 are refused.
     """
-    s = text.strip().replace("−", "-").replace("\\,", "").replace("\\!", "").replace(" ", "")
+    if text.isascii() and text.isdigit() and len(text) <= _MAX_DIGITS:  # the common case, without Fraction's cost
+        return int(text)
+    s = text.strip().replace("−", "-").replace("\\,", "").replace("\\!", "").replace("\\$", "$").replace(" ", "")
     if s.startswith("$") and not s.startswith("$$"):
         s = s[1:]
     s = s.rstrip(".")

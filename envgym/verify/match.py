@@ -34,7 +34,7 @@ def _boxed_answer(completion: str) -> tuple[str | None, Verdict | None]:
 
 @dataclass(frozen=True)
 class NumberMatch:
-    """Reward 1 when the final number equals the reference exactly (or within ``rel_tol``).
+    r"""Reward 1 when the final number equals the reference exactly (or within ``rel_tol``).
 
     >>> NumberMatch().verify(r"12 + 34 = \boxed{46}", 46).reward
     1.0
@@ -47,7 +47,7 @@ class NumberMatch:
     rel_tol: float = 0.0
 
     def verify(self, completion: str, reference: Any) -> Verdict:
-        target = reference if isinstance(reference, Fraction) else parse_number(str(reference))
+        target = reference if isinstance(reference, (int, Fraction)) else parse_number(str(reference))
         if target is None:
             raise ValueError(f"reference {reference!r} is not a number")
         text, failed = _boxed_answer(completion)

@@ -1,0 +1,34 @@
+# The README's two commands: `make demo` and `make test`. Both work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# First-party environments: each its own package, found through its entry point like any plugin.
+ENV_PACKAGES := $(wildcard environments/*)
+
+.PHONY: setup demo test bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml $(wildcard environments/*/pyproject.toml)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip "setuptools>=68" wheel
+	# torch first, pinned to the CPU build on the machine's disk, so nothing pulls a CUDA build.
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e ".[train,dev]" $(addprefix -e ,$(ENV_PACKAGES))
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/envgym list
+	$(BIN)/envgym check --all
+	$(BIN)/envgym run envgym/Arithmetic-v0 --policy scripted --episodes 5 --kw difficulty=3
+	$(BIN)/python bench/env_overhead.py --n 2000
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python bench/env_overhead.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info environments/*/*.egg-info

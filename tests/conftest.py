@@ -1,0 +1,57 @@
+"""Shared helpers: real package installs into a private folder, and the real `envgym` command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent
+
+
+def pip_install_target(target: Path, *packages: Path) -> None:
+    """pip-install packages (no deps, no network) into ``target``, as a user's site-packages."""
+    cmd = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+           "--no-index", "--target", str(target), *map(str, packages)]
+    subprocess.run(cmd, check=True, capture_output=True, text=True)
+
+
+def envgym_cli(*args: str, pythonpath: Path | None = None, env: dict | None = None, cwd: Path | None = None):
+    """Run the installed `envgym` console script in a fresh process."""
+    environ = {**os.environ, **(env or {})}
+    if pythonpath is not None:
+        environ["PYTHONPATH"] = str(pythonpath)
+    return subprocess.run([str(BIN / "envgym"), *args], capture_output=True, text=True, env=environ,
+                          cwd=cwd, timeout=300)
+
+
+def write_package(root: Path, dist: str, module: str, files: dict[str, str], entry_point: str) -> Path:
+    """A minimal pip-installable plugin package with one `envgym` entry point."""
+    pkg = root / dist
+    (pkg / module).mkdir(parents=True)
+    (pkg / "pyproject.toml").write_text(textwrap.dedent(f"""
+        [build-system]
+        requires = ["setuptools>=64"]
+        build-backend = "setuptools.build_meta"
+        [project]
+        name = "{dist}"
+        version = "0.0.1"
+        [project.entry-points.envgym]
+        {entry_point}
+        [tool.setuptools]
+        packages = ["{module}"]
+    """))
+    for name, text in files.items():
+        (pkg / module / name).write_text(textwrap.dedent(text))
+    return pkg
+
+
+@pytest.fixture
+def arithmetic():
+    import envgym
+
+    return envgym.make("envgym/Arithmetic-v0")

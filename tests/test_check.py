@@ -1,0 +1,112 @@
+"""`envgym check` must fail environments that break the contract, each for the right reason."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pytest
+
+from envgym import EnvSpec, Message, Task, TextEnv
+from envgym.check import check_environment
+from envgym.plugins import PluginHost
+from envgym.verify.match import ExactMatch, NumberMatch
+
+
+class Base(TextEnv):
+    def __init__(self, render_mode=None):
+        super().__init__(NumberMatch(), render_mode=render_mode)
+
+    def generate_task(self, rng: np.random.Generator) -> Task:
+        n = int(rng.integers(2, 1000))
+        return Task(str(n), (Message("user", f"Double {n}"),), 2 * n)
+
+    def gold_action(self) -> str:
+        return f"\\boxed{{{self.task.reference}}}"
+
+    def hack_actions(self) -> Mapping[str, str]:
+        return {"echo": self.task.prompt[0].content}
+
+
+class WrongGold(Base):
+    def gold_action(self) -> str:
+        return f"\\boxed{{{self.task.reference + 1}}}"
+
+
+class HackWins(Base):
+    def hack_actions(self) -> Mapping[str, str]:
+        return {"stuff": f"\\boxed{{{self.task.reference}}}"}
+
+
+class NoHacks(Base):
+    def hack_actions(self) -> Mapping[str, str]:
+        return {}
+
+
+class IgnoresSeed(Base):
+    def generate_task(self, rng: np.random.Generator) -> Task:
+        return Task("1", (Message("user", "Double 1"),), 2)
+
+
+class Unseeded(Base):
+    counter = 0
+
+    def generate_task(self, rng: np.random.Generator) -> Task:
+        Unseeded.counter += 1
+        n = Unseeded.counter
+        return Task(str(n), (Message("user", f"Double {n}"),), 2 * n)
+
+
+class Slow(Base):
+    def __init__(self, render_mode=None):
+        TextEnv.__init__(self, SlowExact(), render_mode=render_mode)
+
+
+class SlowExact(ExactMatch):
+    def verify(self, completion, reference):
+        import time
+
+        if len(completion) > 1000:
+            time.sleep(2.5)
+        return super().verify(completion, reference)
+
+
+CASES = {
+    "Good": (Base, None),
+    "WrongGold": (WrongGold, "gold probes"),
+    "HackWins": (HackWins, "hack probes"),
+    "NoHacks": (NoHacks, "hack probes"),
+    "IgnoresSeed": (IgnoresSeed, "seeded reset"),
+    "Unseeded": (Unseeded, "seeded reset"),
+    "Slow": (Slow, "hostile actions"),
+}
+
+
+@pytest.fixture(scope="module")
+def host():
+    import gymnasium
+
+    h = PluginHost(autoload=False, mirror_to_gymnasium=True)
+    for name, (cls, _) in CASES.items():
+        h.register_env(EnvSpec(f"tests/{name}-v0", cls))
+    yield h
+    for spec in h.envs:
+        gymnasium.envs.registry.pop(spec.id, None)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_check_fails_for_the_right_reason(host, name):
+    report = check_environment(f"tests/{name}-v0", host=host)
+    failed = {item.name for item in report.items if not item.ok}
+    expected = CASES[name][1]
+    if expected is None:
+        assert report.ok and not failed, report.items
+    else:
+        assert expected in failed, report.items
+        assert not report.ok
+
+
+def test_unmakeable_environment_is_a_failed_check(host):
+    host.register_env(EnvSpec("tests/Broken-v0", "no_such_module:Env"))
+    report = check_environment("tests/Broken-v0", host=host)
+    assert not report.ok and report.items[0].name == "make" and "no_such_module" in report.items[0].detail
