@@ -10,5 +10,7 @@ from envgym.registry import ComponentSpec
 def envgym_verifiers() -> list[ComponentSpec]:
     return [
         ComponentSpec("number", "envgym.verify.match:NumberMatch", "final number equals the reference exactly"),
+        ComponentSpec("math", "envgym.verify.math:MathVerifier", "mathematical equivalence of the final answer (LaTeX, sympy)"),
+        ComponentSpec("math-steps", "envgym.verify.steps:StepVerifier", "per-step checks of a worked solution, for process rewards"),
         ComponentSpec("exact", "envgym.verify.match:ExactMatch", "answer equals the reference after folding case and space"),
     ]

@@ -154,3 +154,20 @@ def test_hard_time_bound_in_a_child_process():
     results = queue.get(timeout=60)
     child.join(10)
     _check_timeouts(results)
+
+
+def test_process_path_works_from_a_script_without_a_main_guard(tmp_path):
+    """Workers must not re-run the caller's script (multiprocessing children would)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "no_guard.py"
+    script.write_text(
+        "import envgym\n"
+        "print('script body ran')\n"
+        "v = envgym.make_verifier('math', timeout_s=20)\n"
+        "print(v.verify(r'\\boxed{100000!}', '5').reason)\n"
+    )
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["script body ran", "not equivalent"]

@@ -10,6 +10,8 @@ than trusted to each verifier:
   (regexes and string work over a length-capped input) are bounded by construction and run
   inline, at no cost; ``"process"`` verifiers (open-ended work such as symbolic algebra) run in
   a worker process that is killed at ``timeout_s``, which holds in threads and processes alike.
+  A ``"process"`` verifier may also define ``quick_verify``, a linear-time fast path run
+  inline first; it returns None when only the slow path can decide.
 """
 
 from __future__ import annotations
@@ -85,6 +87,11 @@ class Guarded:
         return self.inner.verify(completion, reference)
 
     def _in_process(self, completion: str, reference: Any) -> Verdict:
+        quick = getattr(self.inner, "quick_verify", None)
+        if quick is not None:
+            verdict = quick(completion, reference)
+            if verdict is not None:
+                return verdict
         return default_runner().call(self.inner.verify, (completion, reference), self.timeout_s)
 
     def __repr__(self) -> str:

@@ -1,51 +1,87 @@
-"""A hard time bound for calls that may not finish: run them in a child process, kill it on overrun.
+"""A hard time bound for calls that may not finish: run them in a worker process, kill it on overrun.
 
 A signal alarm only works in the main thread and cannot interrupt a long C call (a huge integer
 power, a regex); a thread cannot be killed at all. A process can, from any thread of any
 process, so this is the bound envgym relies on for verifiers that do open-ended work (sympy).
 
-Workers are started once through the ``forkserver`` context (safe when the caller has threads)
-and reused: a call costs a pickle and a pipe round trip, not a process start. A worker that
-overruns is killed and replaced on the next call.
+Workers are plain ``python -c`` subprocesses speaking pickled messages over two pipes, started
+once and reused: a call costs a pickle and a pipe round trip. They are deliberately not
+``multiprocessing`` children, which re-run the caller's main script on start-up and so break
+scripts without an ``if __name__ == "__main__":`` guard. A worker that overruns is killed and
+a replacement starts at once, so it is warm by the next call. Workers preload ``PRELOAD`` and
+see the caller's ``sys.path``; a callable sent to them must be importable by module name (not
+defined in the main script). A worker exits when its caller closes the pipe or exits.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import importlib
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
+
+PRELOAD = ("envgym.verify.math", "envgym.verify.mathsympy", "sympy")
 
 
 class CallTimeout(Exception):
     """The call did not finish within its bound; its worker was killed."""
 
 
-def _serve(conn: Connection) -> None:
+def serve(read_fd: int, write_fd: int) -> None:
+    """The worker's loop: receive (fn, args), send (ok, value)."""
+    inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    outbox.send("ready")
     while True:
         try:
-            fn, args = conn.recv()
+            fn, args = inbox.recv()
         except (EOFError, OSError):
             return
         try:
-            conn.send((True, fn(*args)))
+            outbox.send((True, fn(*args)))
         except BaseException as exc:  # noqa: BLE001 - reported to the caller, never raised here
-            conn.send((False, f"{type(exc).__name__}: {exc}"))
+            outbox.send((False, f"{type(exc).__name__}: {exc}"))
 
 
 class _Worker:
-    def __init__(self, ctx: mp.context.BaseContext) -> None:
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child,), daemon=True, name="envgym-bounded")
-        self.process.start()
-        child.close()
+    def __init__(self) -> None:
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        code = f"from envgym.verify.bounded import serve; serve({to_child_r}, {from_child_w})"
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code], pass_fds=(to_child_r, from_child_w), env=env,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.outbox = Connection(to_child_w, readable=False)
+        self.inbox = Connection(from_child_r, writable=False)
+        self.ready = False
+
+    def wait_ready(self, timeout_s: float) -> None:
+        """Block until the worker has started (imported its modules); the job clock starts after."""
+        if not self.ready:
+            if not self.inbox.poll(timeout_s) or self.inbox.recv() != "ready":
+                raise RuntimeError(f"bounded worker did not start within {timeout_s:g}s")
+            self.ready = True
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
 
     def kill(self) -> None:
         self.process.kill()
-        self.process.join(timeout=5)
-        self.conn.close()
+        self.process.wait(timeout=10)
+        self.outbox.close()
+        self.inbox.close()
 
 
 class BoundedRunner:
@@ -55,32 +91,37 @@ class BoundedRunner:
     The callable and its arguments must pickle (module-level functions, dataclasses).
     """
 
-    def __init__(self, max_workers: int = 4, start_method: str = "forkserver") -> None:
-        self._ctx = mp.get_context(start_method)
+    def __init__(self, max_workers: int = 4) -> None:
         self._idle: list[_Worker] = []
         self._slots = threading.BoundedSemaphore(max_workers)
         self._lock = threading.Lock()
         self._pid = os.getpid()
 
-    def call(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout_s: float) -> Any:
-        """Return ``fn(*args)``; raise CallTimeout on overrun, RuntimeError if it raised."""
+    def call(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout_s: float, startup_s: float = 60.0) -> Any:
+        """Return ``fn(*args)``; raise CallTimeout on overrun, RuntimeError if it raised.
+
+        startup_s: how long a new worker may take to start (import sympy) before the call's clock runs.
+        """
         if os.getpid() != self._pid:  # a forked copy: the workers it lists belong to the parent
             self._idle, self._pid = [], os.getpid()
         with self._slots:
             with self._lock:
                 worker = self._idle.pop() if self._idle else None
-            if worker is None or not worker.process.is_alive():
-                worker = _Worker(self._ctx)
+            if worker is None or not worker.alive():
+                worker = _Worker()
             try:
-                worker.conn.send((fn, args))
-                ready = worker.conn.poll(timeout_s)
+                worker.wait_ready(startup_s)
+                worker.outbox.send((fn, args))
+                ready = worker.inbox.poll(timeout_s)
                 if ready:
-                    ok, value = worker.conn.recv()
-            except (EOFError, OSError, BrokenPipeError) as exc:
+                    ok, value = worker.inbox.recv()
+            except (EOFError, OSError) as exc:
                 worker.kill()
                 raise RuntimeError(f"bounded worker died: {exc}") from exc
             if not ready:
                 worker.kill()
+                with self._lock:
+                    self._idle.append(_Worker())  # warm by the next call
                 raise CallTimeout(f"no result within {timeout_s:g}s")
             with self._lock:
                 self._idle.append(worker)
