@@ -34,9 +34,13 @@ class ParseError(ValueError):
 
 # ---- text clean-up before tokenizing -----------------------------------------------------
 
-_TEXT_CMD = re.compile(r"\\(?:text|textbf|textit|textrm|mathrm|mathbf|mathit|mbox|operatorname|mathsf|rm)\s*\{([^{}]*)\}")
+_TEXT_CMD = re.compile(
+    r"\\(?:text|textbf|textit|textrm|mathrm|mathbf|mathit|mbox|operatorname|mathsf|rm)\s*\{([^{}]*)\}"
+    r"(\^\s*(?:\{\s*\d\s*\}|\d))?"
+)
+_DIGIT_GROUP = re.compile(r"(?<=[\d,])\s*\\[,!;: ]\s*(?=\d)")
 _DROP = re.compile(
-    r"\\(?:left|right|big|Big|bigg|Bigg|displaystyle|textstyle|limits|!|,|;|:| |quad|qquad)(?![a-zA-Z])|\$|\\\(|\\\)|\\\[|\\\]|~"
+    r"(?<!\\)\\(?:left|right|big|Big|bigg|Bigg|displaystyle|textstyle|limits|!|,|;|:| |quad|qquad)(?![a-zA-Z])|\$|\\\(|\\\)|\\\[|\\\]|~"
 )
 _DEGREES = re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|°|\\degree")
 _MATRIX_BEGIN = re.compile(r"\\begin\s*\{\s*(?:[pbBvV]?matrix|array)\s*\}(?:\s*\{[^{}]*\})?")
@@ -68,7 +72,9 @@ def clean(text: str, strict: bool = False) -> str:
             text = text.replace(k, v)
     text = text.replace("{,}", ",").replace("\\{", " \\lbrace ").replace("\\}", " \\rbrace ")
     text = text.replace("\\%", "%").replace("\\$", "")
-    text = _DEGREES.sub("", text)
+    text = _DIGIT_GROUP.sub("", text)
+    if not strict:
+        text = _DEGREES.sub("", text)
     text = _MATRIX_BEGIN.sub(lambda _: " \\matbegin ", text)
     text = _MATRIX_END.sub(lambda _: " \\matend ", text)
     text = _DROP.sub(" ", text)
@@ -83,8 +89,8 @@ def _text_block(m: re.Match) -> str:
     """\\text{...}: units and prose go, numbers and separator words stay."""
     content = m.group(1)
     if _UNIT_TEXT.fullmatch(content) and content.strip().lower() not in _SEPARATORS:
-        return " "
-    return f" {content} "
+        return " "  # a unit, with its power (\text{ m}^2)
+    return f" {content} {m.group(2) or ''}"
 
 
 # ---- tokens ----------------------------------------------------------------------------------
@@ -209,8 +215,10 @@ class _Parser:
                 left = ("div", left, right) if tok[1] in ("/", "\\div") else ("mul", left, right)
             elif self._starts_atom(tok):
                 right = self.power()
-                if left[0] == "num" and not left[2] and right[0] == "div" and _is_int(right[1]) and _is_int(right[2]):
+                if right[0] == "div" and _is_int(right[1]) and _is_int(right[2]) and _is_int(left):
                     left = ("add", left, right)  # a mixed number: 2\frac{1}{2} is 5/2
+                elif right[0] == "div" and _is_int(right[1]) and _is_int(right[2]) and left[0] == "neg" and _is_int(left[1]):
+                    left = ("neg", ("add", left[1], right))  # -1\frac{1}{2} is -3/2
                 else:
                     left = ("mul", left, right)
             else:
@@ -232,6 +240,8 @@ class _Parser:
             return node
         if self.accept("+"):
             return self.unary()
+        if self.accept("\\pm"):
+            return ("pm", ("num", Fraction(0), False), self.unary())
         return self.power()
 
     def power(self) -> tuple:

@@ -20,11 +20,12 @@ from typing import Any, ClassVar
 
 from envgym.types import Verdict
 from envgym.verify.extract import boxed_contents, final_number
-from envgym.verify.latex import ParseError, clean, parse
+from envgym.verify.latex import ParseError, parse
 from envgym.verify.mathcompare import Options, equivalent, numeric_judge
 
 STRATEGIES = ("boxed", "answer_is", "gsm8k", "last_number")
-_ANSWER_IS = re.compile(r"(?:final answer|answer)\s*(?:is|:|=)\s*:?\s*([^\n]+)", re.I)
+# A lookahead, so overlapping matches count: in "Final Answer: The final answer is 3" the last wins.
+_ANSWER_IS = re.compile(r"(?=(?:final answer|answer)\s*(?:is|:|=)\s*:?\s*([^\n]+))", re.I)
 _GSM8K = re.compile(r"####\s*([^\n]+)")
 MAX_ANSWER_CHARS = 2_000
 
@@ -38,8 +39,26 @@ def _parsed(text: str, strict: bool) -> tuple | str:
         return str(exc)
 
 
+_TEXT_WRAPPER = re.compile(r"\\(?:text|textbf|textrm|mathrm|mbox)\s*\{([^{}]*)\}")
+
+
 def _text_key(text: str) -> str:
-    return re.sub(r"\s+", "", clean(text)).casefold()
+    """A textual answer's comparison key: wrappers, dollars, spaces and case dropped."""
+    key = _TEXT_WRAPPER.sub(r"\1", text).replace("$", "").replace("\\left", "").replace("\\right", "")
+    key = re.sub(r"\s+", "", key).casefold().rstrip(".")
+    if len(key) > 2 and key[0] == "(" and key[-1] == ")":
+        key = key[1:-1]
+    return key
+
+
+def _first_sentence(text: str) -> str:
+    """'$3$. I hope it is correct.' -> '3': the answer ends with its math or its sentence."""
+    text = text.strip()
+    if text.startswith("$"):
+        end = text.find("$", 1 if not text.startswith("$$") else 2)
+        if end > 0:
+            return text[: end + 1].strip("$ ")
+    return re.split(r"\.\s|\.$", text, maxsplit=1)[0].strip()
 
 
 @dataclass(frozen=True)
@@ -120,7 +139,7 @@ class MathVerifier:
             if strategy == "answer_is":
                 found = _ANSWER_IS.findall(completion)
                 if found:
-                    return found[-1].strip().rstrip(".").strip()
+                    return _first_sentence(found[-1])
             elif strategy == "gsm8k":
                 found = _GSM8K.findall(completion)
                 if found:

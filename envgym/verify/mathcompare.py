@@ -235,8 +235,7 @@ _MIRROR = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "=": "=", "!=": "!="}
 def equivalent(a: tuple, b: tuple, opts: Options, judge: Judge) -> bool | None:
     """Whether answer ``a`` equals reference ``b``; None when the judge could not decide."""
     a, b = _expand_pm(a), _expand_pm(b)
-    if not opts.strict:
-        a, b = _inequality_as_interval(a), _inequality_as_interval(b)
+    a, b = _inequality_as_interval(a), _inequality_as_interval(b)
     ka, kb = a[0], b[0]
     if ka == "tuple" and kb == "interval" and len(a[1]) == 2:
         a, ka = ("interval", False, a[1][0], a[1][1], False), "interval"  # (1, 3) is also an open interval
@@ -257,7 +256,9 @@ def equivalent(a: tuple, b: tuple, opts: Options, judge: Judge) -> bool | None:
         if ka in _STRUCTURES or kb in _STRUCTURES:
             return False
         return _scalar(a, b, opts, judge)
-    if ka in ("list", "set", "union"):
+    if ka == "set":  # {1, 1, 2} is {1, 2}
+        return _sequence(tuple(dict.fromkeys(a[1])), tuple(dict.fromkeys(b[1])), opts, judge, ordered=False)
+    if ka in ("list", "union"):
         return _sequence(a[1], b[1], opts, judge, ordered=False)
     if ka == "tuple":
         return _sequence(a[1], b[1], opts, judge, ordered=True)
@@ -280,6 +281,8 @@ _STRUCTURES = frozenset(("list", "set", "tuple", "matrix", "interval", "union", 
 def _scalar(a: tuple, b: tuple, opts: Options, judge: Judge) -> bool | None:
     if _is_infinite(a) or _is_infinite(b):
         return _infinity_sign(a) == _infinity_sign(b)
+    if opts.strict and (a[0] == "pct") != (b[0] == "pct"):
+        return False  # strict: 50% is not 0.5
     result = judge(a, b, opts)
     if result is False and not opts.strict and (a[0] == "pct" or b[0] == "pct"):
         # 50% and 50 are the same answer to "what percent ...": compare the bare numbers too.
