@@ -196,14 +196,63 @@ def _close(a: Fraction | complex, b: Fraction | complex, tol: float) -> bool:
     return abs(a - b) <= tol * max(abs(a), abs(b)) + 1e-12
 
 
+def magnitude(node: tuple) -> float | None:
+    """log10 of |value| for products, powers and factorials of constants too large to evaluate.
+
+    None where it cannot tell (sums that may cancel, symbols, zero).
+    """
+    kind = node[0]
+    try:
+        if kind in ("num", "const", "fn", "binom", "log"):
+            value = abs(complex(evaluate(node, {})))
+            return math.log10(value) if value else None
+        if kind == "neg":
+            return magnitude(node[1])
+        if kind in ("mul", "div"):
+            ma, mb = magnitude(node[1]), magnitude(node[2])
+            return None if ma is None or mb is None else ma + mb if kind == "mul" else ma - mb
+        if kind == "pow":
+            mb = magnitude(node[1])
+            exponent = complex(evaluate(node[2], {}))
+            if mb is None or abs(exponent.imag) > 1e-12:
+                return None
+            return mb * exponent.real
+        if kind == "fact":
+            n = complex(evaluate(node[1], {})).real
+            return math.lgamma(n + 1) / math.log(10) if n >= 0 else None
+        if kind == "add":
+            ma, mb = magnitude(node[1]), magnitude(node[2])
+            if ma is not None and mb is not None and abs(ma - mb) > 30:
+                return max(ma, mb)  # the smaller term cannot cancel the larger
+    except Undecided:
+        inner = node[2] if kind == "pow" else None
+        if inner is not None and magnitude(node[1]) not in (None, 0.0):
+            m = magnitude(inner)  # the exponent itself is huge: 10^(10^10)
+            return math.inf if m is not None and m > 300 else None
+    except (ZeroDivisionError, ValueError, OverflowError):
+        return math.inf if kind in ("pow", "fact") else None
+    return None
+
+
+def _magnitudes_differ(a: tuple, b: tuple) -> bool:
+    ma, mb = magnitude(a), magnitude(b)
+    if ma is None or mb is None or (math.isinf(ma) and math.isinf(mb)):
+        return False
+    if math.isinf(ma) or math.isinf(mb):
+        return True
+    return abs(ma - mb) > 1e-6 * max(1.0, abs(ma), abs(mb))
+
+
 def numeric_judge(a: tuple, b: tuple, opts: Options) -> bool | None:
     """Fast scalar equivalence: True, False, or None when it cannot decide."""
+    if a == b:
+        return True  # the same tree, however large its value
     names = sorted(symbols(a) | symbols(b))
     if not names:
         try:
             va, vb = evaluate(a, {}), evaluate(b, {})
         except (Undecided, ZeroDivisionError, ValueError, OverflowError):
-            return None
+            return False if _magnitudes_differ(a, b) else None
         if isinstance(va, Fraction) and isinstance(vb, Fraction) and va == vb:
             return True
         if isinstance(va, Fraction) and isinstance(vb, Fraction) and not (has_decimal(a) or has_decimal(b)):
