@@ -78,10 +78,11 @@ class _Worker:
         return self.process.poll() is None
 
     def kill(self) -> None:
+        """Kill at once; reap in the background (a worker holding gigabytes takes a while to exit)."""
         self.process.kill()
-        self.process.wait(timeout=10)
         self.outbox.close()
         self.inbox.close()
+        threading.Thread(target=self.process.wait, daemon=True, name="envgym-reap").start()
 
 
 class BoundedRunner:

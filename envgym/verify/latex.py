@@ -123,8 +123,8 @@ def tokenize(text: str, strict: bool = False) -> list[tuple[str, str]]:
             continue
         if kind == "cmd":
             name = value[1:]
-            if name in ("text", "mathrm", "mathbf", "textbf", "operatorname", "mbox"):
-                continue
+            if name in ("text", "mathrm", "mathbf", "textbf", "operatorname", "mbox", "boxed", "fbox"):
+                continue  # wrappers: the braces that follow group the content
         out.append((kind, value))
     return out
 

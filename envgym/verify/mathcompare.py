@@ -41,6 +41,10 @@ class Undecided(Exception):
     """The fast path cannot evaluate this (too large, unsupported, infinite)."""
 
 
+class TooLarge(Undecided):
+    """The value's magnitude is beyond floating point: it cannot equal an ordinary value."""
+
+
 # ---- numeric evaluation ----------------------------------------------------------------------
 
 
@@ -75,8 +79,10 @@ def evaluate(node: tuple, env: dict[str, complex]) -> Fraction | complex:
         return _function(node[1], evaluate(node[2], env))
     if kind == "fact":
         n = evaluate(node[1], env)
-        if not isinstance(n, Fraction) or n.denominator != 1 or not 0 <= n <= MAX_FACTORIAL:
-            raise Undecided("factorial out of range")
+        if isinstance(n, Fraction) and n.denominator == 1 and n > MAX_FACTORIAL:
+            raise TooLarge("factorial too large")
+        if not isinstance(n, Fraction) or n.denominator != 1 or n < 0:
+            raise Undecided("factorial of a non-natural number")
         return Fraction(math.factorial(int(n)))
     if kind == "binom":
         n, k = evaluate(node[1], env), evaluate(node[2], env)
@@ -99,23 +105,23 @@ def _power(base: Fraction | complex, exponent: Fraction | complex) -> Fraction |
         if exponent.denominator == 1:
             size = max(abs(base.numerator), base.denominator).bit_length()
             if abs(exponent) * size > MAX_BITS:
-                raise Undecided("power too large")
+                raise TooLarge("power too large")
             if base == 0 and exponent < 0:
                 raise ZeroDivisionError("0 to a negative power")
             return base ** int(exponent)
         if abs(exponent) > MAX_BITS:
-            raise Undecided("power too large")
+            raise TooLarge("power too large")
         root = _exact_root(base, exponent)
         if root is not None:
             return root
     if isinstance(exponent, Fraction) and abs(exponent) > MAX_BITS:
-        raise Undecided("power too large")
+        raise TooLarge("power too large")
     if base == 0:
         return complex(0) if exponent != 0 else Fraction(1)
     try:
         return cmath.exp(complex(exponent) * cmath.log(complex(base)))
     except OverflowError:
-        raise Undecided("power overflows") from None
+        raise TooLarge("power overflows") from None
 
 
 def _exact_root(base: Fraction, exponent: Fraction) -> Fraction | None:
@@ -165,7 +171,7 @@ def _function(name: str, x: Fraction | complex) -> Fraction | complex:
              "cosh": cmath.cosh, "tanh": cmath.tanh,
              "sec": lambda v: 1 / cmath.cos(v), "csc": lambda v: 1 / cmath.sin(v), "cot": lambda v: 1 / cmath.tan(v)}
     if name == "exp" and abs(complex(x)) > 700:
-        raise Undecided("exp overflows")
+        raise TooLarge("exp overflows")
     return table[name](complex(x))
 
 
@@ -261,12 +267,15 @@ def numeric_judge(a: tuple, b: tuple, opts: Options) -> bool | None:
     agreed = 0
     for shift in range(len(POINTS)):
         env = {n: complex(POINTS[(i + shift) % len(POINTS)] + 0.1 * i) for i, n in enumerate(names)}
-        try:
-            va, vb = evaluate(a, env), evaluate(b, env)
-        except (ZeroDivisionError, ValueError, OverflowError):
-            continue
-        except Undecided:
-            return None
+        va, vb = _at_point(a, env), _at_point(b, env)
+        if va is None or vb is None:
+            if va is _UNDECIDED or vb is _UNDECIDED:
+                return None
+            continue  # a pole or a domain error at this point: try the next
+        if va is _HUGE or vb is _HUGE:
+            if va is _HUGE and vb is _HUGE:
+                continue
+            return False  # astronomically large on one side only
         tol = max(opts.rel_tol, SYMBOLIC_TOL) if has_decimal(a) or has_decimal(b) else SYMBOLIC_TOL
         if not _close(va, vb, tol):
             return False
@@ -274,6 +283,28 @@ def numeric_judge(a: tuple, b: tuple, opts: Options) -> bool | None:
         if agreed == 3:
             return True
     return None
+
+
+_HUGE, _UNDECIDED = object(), object()
+
+
+def _at_point(node: tuple, env: dict[str, complex]):
+    """The value at a point; _HUGE past floating point, _UNDECIDED, or None at a pole."""
+    try:
+        value = evaluate(node, env)
+    except TooLarge:
+        return _HUGE
+    except Undecided:
+        return _UNDECIDED
+    except (ZeroDivisionError, ValueError):
+        return None
+    except OverflowError:
+        return _HUGE
+    if isinstance(value, complex) and (math.isinf(value.real) or math.isinf(value.imag)):
+        return _HUGE
+    if isinstance(value, complex) and (math.isnan(value.real) or math.isnan(value.imag)):
+        return None
+    return value
 
 
 # ---- structure -------------------------------------------------------------------------------
