@@ -54,6 +54,13 @@ def make_verifier(name: str, *, timeout_s: float = 5.0, **kwargs: Any) -> Guarde
     return Guarded(factory(**kwargs), timeout_s=timeout_s)
 
 
+def make_policy(backend: str, /, *args: Any, **kwargs: Any) -> Any:
+    """Build the policy backend registered as ``backend`` (``hf``, ``vllm``, ``openai``, ...)."""
+    from envgym.registry import resolve
+
+    return resolve(host().component("policy", backend).factory)(*args, **kwargs)
+
+
 def list_verifiers() -> list[str]:
     return [s.name for s in host().components["verifier"]]
 
@@ -62,5 +69,5 @@ __all__ = [
     "ComponentNotFoundError", "ComponentSpec", "Cost", "EnvNotFoundError", "EnvSpec", "EnvStateError",
     "EnvgymError", "Event", "Guarded", "InvalidEnvIdError", "Message", "Provenance", "RegistrationError",
     "Task", "TextEnv", "Trajectory", "Turn", "Verdict", "Verifier", "hookimpl", "host", "list_envs",
-    "list_verifiers", "load_plugins", "make", "make_verifier", "parse_env_id", "register", "spec",
+    "list_verifiers", "load_plugins", "make", "make_policy", "make_verifier", "parse_env_id", "register", "spec",
 ]

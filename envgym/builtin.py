@@ -14,3 +14,10 @@ def envgym_verifiers() -> list[ComponentSpec]:
         ComponentSpec("math-steps", "envgym.verify.steps:StepVerifier", "per-step checks of a worked solution, for process rewards"),
         ComponentSpec("exact", "envgym.verify.match:ExactMatch", "answer equals the reference after folding case and space"),
     ]
+
+
+@hookimpl
+def envgym_policies() -> list[ComponentSpec]:
+    return [
+        ComponentSpec("hf", "envgym.policy.hf:HFPolicy", "a transformers model, batched with a KV cache"),
+    ]

@@ -1,0 +1,1 @@
+"""Policies: backends that generate tokens (hf, vllm, openai) and scaffolds around them."""

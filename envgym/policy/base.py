@@ -1,0 +1,88 @@
+"""The policy contract: token ids in, token ids and their log-probabilities out (DESIGN.md, invariant 1).
+
+A policy generates from a batch of already-tokenized prompts. It never sees text it would have
+to re-tokenize, so what a learner trains on is exactly what was sampled. Backends (``hf``,
+``vllm``, ``openai``) are registered through the ``envgym_policies`` hook and built with
+``envgym.make_policy(name, **kwargs)``.
+
+Log-probabilities are those of the model's own distribution (temperature 1, no top-p or top-k
+truncation) for each sampled token, so a learner can form importance ratios against its own
+log pi; ``logprobs`` is None where a backend cannot report them (some hosted APIs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol, runtime_checkable
+
+FinishReason = Literal["stop", "length"]
+
+
+@dataclass(frozen=True)
+class SamplingParams:
+    """How to sample.
+
+    temperature: 0 means greedy.
+    top_p: nucleus sampling mass.
+    max_tokens: the most new tokens per completion.
+    stop: strings that end a completion (the stop string is kept in the text and tokens).
+    n: completions per prompt (a GRPO group).
+    seed: makes sampling reproducible where the backend allows it.
+    """
+
+    temperature: float = 1.0
+    top_p: float = 1.0
+    max_tokens: int = 256
+    stop: tuple[str, ...] = ()
+    n: int = 1
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.temperature < 0:
+            raise ValueError(f"temperature must be >= 0, got {self.temperature}")
+        if not 0 < self.top_p <= 1:
+            raise ValueError(f"top_p must be in (0, 1], got {self.top_p}")
+        if self.max_tokens < 1 or self.n < 1:
+            raise ValueError(f"max_tokens and n must be at least 1, got {self.max_tokens} and {self.n}")
+
+
+@dataclass(frozen=True)
+class Completion:
+    """One sampled continuation.
+
+    token_ids: the sampled tokens, including the end-of-turn token when the model produced it.
+    logprobs: log pi(token) under the model (temperature 1) for each token, or None.
+    text: the decoded tokens.
+    finish_reason: "stop" (end-of-turn token or stop string) or "length" (max_tokens reached).
+    """
+
+    token_ids: tuple[int, ...]
+    logprobs: tuple[float, ...] | None
+    text: str
+    finish_reason: FinishReason
+
+
+@runtime_checkable
+class Policy(Protocol):
+    """A model that continues token-id prompts.
+
+    name: the policy id recorded in provenance.
+    version: increases with every weight update; recorded with each on-policy sample.
+    tokenizer: a Hugging Face tokenizer with a chat template (used to render prompts).
+    """
+
+    name: str
+    version: int
+    tokenizer: Any
+
+    def generate(self, prompts: Sequence[Sequence[int]], params: SamplingParams) -> list[list[Completion]]:
+        """For each prompt, ``params.n`` completions."""
+        ...
+
+
+@runtime_checkable
+class UpdatablePolicy(Policy, Protocol):
+    def update_weights(self, state_dict: Mapping[str, Any]) -> None:
+        """Load new weights in place (no restart) and increment ``version``; raise on failure."""
+        ...

@@ -1,0 +1,1 @@
+"""Rollouts: prefix-preserving chat tokens, the batched multi-turn collector, the trajectory store."""
