@@ -118,3 +118,68 @@ def test_hf_policy_is_seeded_and_scores_its_samples(policy):
     greedy = policy.generate([prompt, prompt], SamplingParams(max_tokens=10, temperature=0))
     assert greedy[0][0].token_ids == greedy[1][0].token_ids
     assert all(c.finish_reason in ("stop", "length") for c in first[0])
+
+
+def test_store_round_trips_and_resumes_without_duplicates(tmp_path, policy, trajectories):
+    from envgym.rollout.store import TrajectoryStore
+
+    store = TrajectoryStore(tmp_path / "runs" / "traj.jsonl")
+    store.append(trajectories[:4])
+    assert list(store) == trajectories[:4]  # frozen dataclasses compare field by field
+    with open(store.path, "a") as f:
+        f.write('{"key": "torn')  # a crash in the middle of a line
+    config = RolloutConfig(group_size=2, sampling=SamplingParams(max_tokens=12, seed=5), max_context_tokens=400, chunk_episodes=2)
+    new = collect(Guess, policy, seeds=[0, 1, 2], config=config, store=store)
+    assert len(new) == 2  # only seed 2's two samples were missing
+    assert sorted(store.keys()) == sorted(f"Guess:{s}#{i}" for s in range(3) for i in range(2))
+    assert len(list(store)) == 6
+    dataset = store.to_dataset()
+    assert dataset.num_rows == 6 and set(dataset["key"]) == store.keys()
+
+
+KILL_SCRIPT = """
+import sys
+sys.path.insert(0, {tests!r})
+from test_rollout import Guess
+from envgym.models import build_model, build_tokenizer
+from envgym.policy.hf import HFPolicy
+from envgym.policy.base import SamplingParams
+from envgym.rollout.collector import RolloutConfig, collect
+from envgym.rollout.store import TrajectoryStore
+tok = build_tokenizer()
+policy = HFPolicy(build_model(tok, seed=3), tok, name="tiny")
+config = RolloutConfig(sampling=SamplingParams(max_tokens=12, seed=5), max_context_tokens=400, chunk_episodes=2)
+collect(Guess, policy, seeds=range(40), config=config, store=TrajectoryStore({path!r}))
+"""
+
+
+def test_killed_run_resumes_with_nothing_lost_or_duplicated(tmp_path, policy):
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from envgym.rollout.store import TrajectoryStore
+
+    path = tmp_path / "killed.jsonl"
+    script = KILL_SCRIPT.format(tests=os.path.dirname(__file__), path=str(path))
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.time() + 120
+    while time.time() < deadline and (not path.exists() or path.read_text().count("\n") < 4):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    before = TrajectoryStore(path).keys()
+    assert 4 <= len(before) < 40, "the run should have been killed part-way"
+    config = RolloutConfig(sampling=SamplingParams(max_tokens=12, seed=5), max_context_tokens=400, chunk_episodes=2)
+    resumed = collect(Guess, policy, seeds=range(40), config=config, store=TrajectoryStore(path))
+    assert {f"Guess:{t.seed}#0" for t in resumed}.isdisjoint(before)
+    keys = []
+    for line in path.read_text().splitlines():
+        try:
+            keys.append(json.loads(line)["key"])
+        except json.JSONDecodeError:
+            pass  # at most one line torn by the kill
+    assert sorted(keys) == sorted(f"Guess:{s}#0" for s in range(40))  # each episode exactly once

@@ -24,6 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from envgym.env import TextEnv
 from envgym.policy.base import Policy, SamplingParams
 from envgym.rollout.chat import TokenConversation
+from envgym.rollout.store import TrajectoryStore
 from envgym.types import Cost, Message, Provenance, Trajectory, Turn
 
 
@@ -35,12 +36,15 @@ class RolloutConfig:
     sampling: sampling parameters for every turn (``n`` is ignored: groups are slots).
     max_context_tokens: the most tokens an episode may hold (prompt and all turns); an episode
         that cannot fit another ``sampling.max_tokens`` is truncated.
+    chunk_episodes: episodes played together; each finished chunk is written to the store, so a
+        killed run loses at most the chunk in flight.
     progress: show a progress bar.
     """
 
     group_size: int = 1
     sampling: SamplingParams = field(default_factory=SamplingParams)
     max_context_tokens: int = 1024
+    chunk_episodes: int = 256
     progress: bool = False
 
 
@@ -57,32 +61,51 @@ class _Slot:
     truncated: bool = False
     done: bool = False
 
+    @property
+    def key(self) -> str:
+        return f"{self.env_id}:{self.seed}#{self.sample}"
+
 
 def collect(
     make_env: Callable[[], TextEnv],
     policy: Policy,
     seeds: Sequence[int],
     config: RolloutConfig = RolloutConfig(),
+    store: TrajectoryStore | None = None,
 ) -> list[Trajectory]:
-    """Play one episode per (seed, sample) with ``policy``; return trajectories in slot order."""
-    slots = []
-    for seed in seeds:
-        for sample in range(config.group_size):
-            env = make_env()
-            obs, info = env.reset(seed=seed)
-            env_id = env.spec.id if env.spec is not None else type(env).__name__
-            slots.append(_Slot(env, env_id, seed, sample, TokenConversation(policy.tokenizer, obs), info["task_id"]))
+    """Play one episode per (seed, sample) with ``policy`` and return the new trajectories.
+
+    With a ``store``, episodes already in it are skipped (resume) and every finished chunk is
+    appended to it before the next starts.
+    """
+    done_keys = store.keys() if store is not None else set()
+    pending = [(seed, sample) for seed in seeds for sample in range(config.group_size)]
+    provenance = Provenance("on_policy", policy_id=policy.name, policy_version=policy.version)
     progress = Progress(TextColumn("rollout"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         disable=not config.progress, transient=True)
+    out: list[Trajectory] = []
     with progress:
-        bar = progress.add_task("episodes", total=len(slots))
-        round_index = 0
-        while active := [s for s in slots if not s.done]:
-            _round(active, policy, config, round_index)
-            round_index += 1
-            progress.update(bar, completed=sum(s.done for s in slots))
-    provenance = Provenance("on_policy", policy_id=policy.name, policy_version=policy.version)
-    return [_trajectory(s, provenance) for s in slots]
+        bar = progress.add_task("episodes", total=len(pending))
+        for start in range(0, len(pending), config.chunk_episodes):
+            slots = [slot for seed, sample in pending[start:start + config.chunk_episodes]
+                     if (slot := _new_slot(make_env, policy, seed, sample)).key not in done_keys]
+            round_index = 0
+            while active := [s for s in slots if not s.done]:
+                _round(active, policy, config, round_index)
+                round_index += 1
+            chunk = [_trajectory(s, provenance) for s in slots]
+            if store is not None:
+                store.append(chunk)
+            out.extend(chunk)
+            progress.update(bar, completed=min(len(pending), start + config.chunk_episodes))
+    return out
+
+
+def _new_slot(make_env: Callable[[], TextEnv], policy: Policy, seed: int, sample: int) -> _Slot:
+    env = make_env()
+    obs, info = env.reset(seed=seed)
+    env_id = env.spec.id if env.spec is not None else type(env).__name__
+    return _Slot(env, env_id, seed, sample, TokenConversation(policy.tokenizer, obs), info["task_id"])
 
 
 def _round(active: list[_Slot], policy: Policy, config: RolloutConfig, round_index: int) -> None:
