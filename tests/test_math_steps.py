@@ -56,3 +56,16 @@ def test_splitting_and_claim_extraction():
 def test_hostile_solutions_never_raise(steps, text):
     verdict = steps.verify(text, "1")
     assert 0.0 <= verdict.reward <= 1.0
+
+
+@pytest.mark.parametrize("step", [
+    "x^2 + 9x + 5x + 45 = 1 + x^2 + 14x + 45",   # sides differ by a constant
+    "(x+2)(x-3) = x^2 + x - 6",                    # a wrong expansion, both sides nonlinear
+])
+def test_wrong_expansions_are_caught(steps, step):
+    assert steps.verify(step, None).step_rewards == (0.0,)
+
+
+def test_nonlinear_equation_is_not_mistaken_for_an_identity(steps):
+    assert steps.verify("x^2 = 4", None).step_rewards == (1.0,)  # unchecked, not wrong
+    assert steps.verify("(x+2)(x-3) = x^2 - x - 6", None).step_rewards == (1.0,)

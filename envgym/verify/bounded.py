@@ -39,16 +39,23 @@ def serve(read_fd: int, write_fd: int) -> None:
             importlib.import_module(name)
         except ImportError:
             pass
-    outbox.send("ready")
+    try:
+        outbox.send("ready")
+    except OSError:  # the caller is gone already
+        return
     while True:
         try:
             fn, args = inbox.recv()
         except (EOFError, OSError):
             return
         try:
-            outbox.send((True, fn(*args)))
+            result = (True, fn(*args))
         except BaseException as exc:  # noqa: BLE001 - reported to the caller, never raised here
-            outbox.send((False, f"{type(exc).__name__}: {exc}"))
+            result = (False, f"{type(exc).__name__}: {exc}")
+        try:
+            outbox.send(result)
+        except OSError:  # the caller is gone
+            return
 
 
 class _Worker:

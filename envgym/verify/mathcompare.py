@@ -208,6 +208,9 @@ def magnitude(node: tuple) -> float | None:
     None where it cannot tell (sums that may cancel, symbols, zero).
     """
     kind = node[0]
+    if kind == "pct":
+        m = magnitude(node[1])
+        return None if m is None else m - 2
     try:
         if kind in ("num", "const", "fn", "binom", "log"):
             value = abs(complex(evaluate(node, {})))

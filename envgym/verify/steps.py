@@ -7,7 +7,9 @@ step every chain of equalities written in math (``a = b = c``, LaTeX or plain) i
 - with variables, an identity must hold at several points: ``(x+1)^2 = x^2 + 2x + 1``;
 - a single-variable linear equation that is not an identity (``3x + 5 = 11``) must have the
   same solution as the previous such equation, so ``3x + 5 = 11``, ``3x = 6``, ``x = 2`` is a
-  correct derivation and ``3x = 7`` after it is a wrong step. The first one just sets it.
+  correct derivation and ``3x = 7`` after it is a wrong step. The first one just sets it;
+- an equation with both sides nonlinear (``(x+2)(x-3) = x^2 - x - 6``) is an expansion or a
+  simplification: it must be an identity. So is one whose sides differ by a nonzero constant.
 
 A step scores 1 when all its claims hold, 0 when one fails, and ``unchecked`` (default 1.0:
 no evidence of an error) when it makes no claim it can check. Prose words of two or more
@@ -61,16 +63,33 @@ def claims(step: str) -> list[list[str]]:
     return out
 
 
-def _linear_root(lhs: tuple, rhs: tuple, name: str) -> Fraction | complex | None:
-    """The root of lhs - rhs = 0 if it is linear in ``name`` (checked at three points), else None."""
-    diff = ("add", lhs, ("neg", rhs))
+_CONTRADICTION = object()
+
+
+def _values(node: tuple, name: str) -> tuple | None:
     try:
-        f0, f1, f2 = (evaluate(diff, {name: Fraction(v)}) for v in (0, 1, 2))
+        return tuple(evaluate(node, {name: Fraction(v)}) for v in (0, 1, 2))
     except (Undecided, ZeroDivisionError, ValueError, OverflowError, TypeError):
         return None
-    slope = f1 - f0
-    if abs(complex(f2 - 2 * f1 + f0)) > 1e-9 or abs(complex(slope)) < 1e-12:
+
+
+def _nonlinear(node: tuple, name: str) -> bool:
+    values = _values(node, name)
+    return values is not None and abs(complex(values[2] - 2 * values[1] + values[0])) > 1e-9
+
+
+def _linear_root(lhs: tuple, rhs: tuple, name: str):
+    """The root of lhs - rhs = 0 if it is linear in ``name``; _CONTRADICTION when it is a nonzero
+    constant (an identity that fails); None when it cannot tell (nonlinear, poles)."""
+    values = _values(("add", lhs, ("neg", rhs)), name)
+    if values is None:
         return None
+    f0, f1, f2 = values
+    slope = f1 - f0
+    if abs(complex(f2 - 2 * f1 + f0)) > 1e-9:
+        return None
+    if abs(complex(slope)) < 1e-12:
+        return _CONTRADICTION if abs(complex(f0)) > 1e-9 else None
     return -f0 / slope
 
 
@@ -139,7 +158,11 @@ class StepVerifier:
             return (None if None in links else all(links)), root
         if len(trees) == 2 and len(names) == 1:
             name = names.pop()
+            if _nonlinear(trees[0], name) and _nonlinear(trees[1], name):
+                return links[0], root  # an expansion: must be an identity
             value = _linear_root(trees[0], trees[1], name)
+            if value is _CONTRADICTION:
+                return False, root
             if value is None:
                 return None, root
             if root is None or root[0] != name:
