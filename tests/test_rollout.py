@@ -38,8 +38,17 @@ class Guess(TextEnv):
         return {"spray": " ".join(str(i) for i in range(10, 100))}
 
 
+GUESS = "tests/Guess-v0"
+
+
+def register_guess() -> None:
+    if GUESS not in envgym.list_envs():
+        envgym.register(GUESS, Guess)
+
+
 @pytest.fixture(scope="module")
 def policy():
+    register_guess()
     tokenizer = build_tokenizer()
     return envgym.make_policy("hf", build_model(tokenizer, seed=3), tokenizer, name="tiny")
 
@@ -47,13 +56,13 @@ def policy():
 @pytest.fixture(scope="module")
 def trajectories(policy):
     config = RolloutConfig(group_size=2, sampling=SamplingParams(max_tokens=12, seed=5), max_context_tokens=400)
-    return collect(Guess, policy, seeds=[0, 1, 2], config=config)
+    return collect(GUESS, policy, seeds=[0, 1, 2], config=config)
 
 
 def test_multi_turn_episodes_happen(trajectories):
     assert len(trajectories) == 6
     assert max(len(t.turns) for t in trajectories) == 3  # a random model never guesses: all attempts used
-    assert {t.group_id for t in trajectories} == {"Guess:0", "Guess:1", "Guess:2"}
+    assert {t.group_id for t in trajectories} == {f"{GUESS}:0", f"{GUESS}:1", f"{GUESS}:2"}
 
 
 def test_trained_tokens_are_the_sampled_tokens(trajectories):
@@ -90,7 +99,7 @@ def test_provenance_and_cost(trajectories, policy):
 
 def test_context_budget_truncates(policy):
     config = RolloutConfig(sampling=SamplingParams(max_tokens=12, seed=1), max_context_tokens=60)
-    (traj,) = collect(Guess, policy, seeds=[0], config=config)
+    (traj,) = collect(GUESS, policy, seeds=[0], config=config)
     assert traj.metadata["truncated"] and len(traj.turns) < 3
     assert len(training_sequence(traj)[0]) <= 60
 
@@ -129,9 +138,9 @@ def test_store_round_trips_and_resumes_without_duplicates(tmp_path, policy, traj
     with open(store.path, "a") as f:
         f.write('{"key": "torn')  # a crash in the middle of a line
     config = RolloutConfig(group_size=2, sampling=SamplingParams(max_tokens=12, seed=5), max_context_tokens=400, chunk_episodes=2)
-    new = collect(Guess, policy, seeds=[0, 1, 2], config=config, store=store)
+    new = collect(GUESS, policy, seeds=[0, 1, 2], config=config, store=store)
     assert len(new) == 2  # only seed 2's two samples were missing
-    assert sorted(store.keys()) == sorted(f"Guess:{s}#{i}" for s in range(3) for i in range(2))
+    assert sorted(store.keys()) == sorted(f"{GUESS}:{s}#{i}" for s in range(3) for i in range(2))
     assert len(list(store)) == 6
     dataset = store.to_dataset()
     assert dataset.num_rows == 6 and set(dataset["key"]) == store.keys()
@@ -140,7 +149,8 @@ def test_store_round_trips_and_resumes_without_duplicates(tmp_path, policy, traj
 KILL_SCRIPT = """
 import sys
 sys.path.insert(0, {tests!r})
-from test_rollout import Guess
+from test_rollout import GUESS, register_guess
+register_guess()
 from envgym.models import build_model, build_tokenizer
 from envgym.policy.hf import HFPolicy
 from envgym.policy.base import SamplingParams
@@ -149,7 +159,7 @@ from envgym.rollout.store import TrajectoryStore
 tok = build_tokenizer()
 policy = HFPolicy(build_model(tok, seed=3), tok, name="tiny")
 config = RolloutConfig(sampling=SamplingParams(max_tokens=12, seed=5), max_context_tokens=400, chunk_episodes=2)
-collect(Guess, policy, seeds=range(40), config=config, store=TrajectoryStore({path!r}))
+collect(GUESS, policy, seeds=range(40), config=config, store=TrajectoryStore({path!r}))
 """
 
 
@@ -174,12 +184,12 @@ def test_killed_run_resumes_with_nothing_lost_or_duplicated(tmp_path, policy):
     before = TrajectoryStore(path).keys()
     assert 4 <= len(before) < 40, "the run should have been killed part-way"
     config = RolloutConfig(sampling=SamplingParams(max_tokens=12, seed=5), max_context_tokens=400, chunk_episodes=2)
-    resumed = collect(Guess, policy, seeds=range(40), config=config, store=TrajectoryStore(path))
-    assert {f"Guess:{t.seed}#0" for t in resumed}.isdisjoint(before)
+    resumed = collect(GUESS, policy, seeds=range(40), config=config, store=TrajectoryStore(path))
+    assert {f"{GUESS}:{t.seed}#0" for t in resumed}.isdisjoint(before)
     keys = []
     for line in path.read_text().splitlines():
         try:
             keys.append(json.loads(line)["key"])
         except json.JSONDecodeError:
             pass  # at most one line torn by the kill
-    assert sorted(keys) == sorted(f"Guess:{s}#0" for s in range(40))  # each episode exactly once
+    assert sorted(keys) == sorted(f"{GUESS}:{s}#0" for s in range(40))  # each episode exactly once

@@ -8,22 +8,24 @@ environment terminates or their context budget runs out (then the episode is tru
 
 Trajectories carry provenance (policy id and version) and cost (tokens, model calls, seconds).
 
-Not yet: verification overlapping with generation (environments are stepped after each batch),
-and scale-out over Ray.
+Environments live in an ``EnvPool`` (this process by default) and are reset and stepped in
+batches. Not yet: verification overlapping with generation (a round's environments are
+stepped after its batch is generated).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from envgym.env import TextEnv
 from envgym.policy.base import Policy, SamplingParams
 from envgym.rollout.chat import TokenConversation
+from envgym.rollout.pool import EnvPool, LocalEnvPool
 from envgym.rollout.store import TrajectoryStore
 from envgym.types import Cost, Message, Provenance, Trajectory, Turn
 
@@ -50,7 +52,7 @@ class RolloutConfig:
 
 @dataclass
 class _Slot:
-    env: TextEnv
+    index: int
     env_id: str
     seed: int
     sample: int
@@ -67,17 +69,20 @@ class _Slot:
 
 
 def collect(
-    make_env: Callable[[], TextEnv],
+    envs: str | EnvPool,
     policy: Policy,
     seeds: Sequence[int],
     config: RolloutConfig = RolloutConfig(),
     store: TrajectoryStore | None = None,
+    env_kwargs: Mapping[str, Any] | None = None,
 ) -> list[Trajectory]:
     """Play one episode per (seed, sample) with ``policy`` and return the new trajectories.
 
+    envs: an environment id (played in this process) or an ``EnvPool`` (e.g. Ray actors).
     With a ``store``, episodes already in it are skipped (resume) and every finished chunk is
     appended to it before the next starts.
     """
+    pool = LocalEnvPool(envs, dict(env_kwargs or {})) if isinstance(envs, str) else envs
     done_keys = store.keys() if store is not None else set()
     pending = [(seed, sample) for seed in seeds for sample in range(config.group_size)]
     provenance = Provenance("on_policy", policy_id=policy.name, policy_version=policy.version)
@@ -87,28 +92,36 @@ def collect(
     with progress:
         bar = progress.add_task("episodes", total=len(pending))
         for start in range(0, len(pending), config.chunk_episodes):
-            slots = [slot for seed, sample in pending[start:start + config.chunk_episodes]
-                     if (slot := _new_slot(make_env, policy, seed, sample)).key not in done_keys]
+            chunk = pending[start:start + config.chunk_episodes]
+            slots = _new_slots(pool, policy, chunk, done_keys)
             round_index = 0
             while active := [s for s in slots if not s.done]:
-                _round(active, policy, config, round_index)
+                _round(active, pool, policy, config, round_index)
                 round_index += 1
-            chunk = [_trajectory(s, provenance) for s in slots]
+            trajectories = [_trajectory(s, provenance) for s in slots]
             if store is not None:
-                store.append(chunk)
-            out.extend(chunk)
-            progress.update(bar, completed=min(len(pending), start + config.chunk_episodes))
+                store.append(trajectories)
+            out.extend(trajectories)
+            progress.update(bar, completed=start + len(chunk))
+    if isinstance(envs, str):
+        pool.close()
     return out
 
 
-def _new_slot(make_env: Callable[[], TextEnv], policy: Policy, seed: int, sample: int) -> _Slot:
-    env = make_env()
-    obs, info = env.reset(seed=seed)
-    env_id = env.spec.id if env.spec is not None else type(env).__name__
-    return _Slot(env, env_id, seed, sample, TokenConversation(policy.tokenizer, obs), info["task_id"])
+def _new_slots(pool: EnvPool, policy: Policy, chunk: Sequence[tuple[int, int]], done_keys: set[str]) -> list[_Slot]:
+    """Reset one environment per (seed, sample) of the chunk that is not stored yet."""
+    requests = list(enumerate(chunk))
+    results = pool.reset([(index, seed) for index, (seed, _) in requests])
+    slots = []
+    for (index, (seed, sample)), reset in zip(requests, results):
+        slot = _Slot(index, reset.env_id, seed, sample, TokenConversation(policy.tokenizer, reset.observation),
+                     reset.info["task_id"])
+        if slot.key not in done_keys:
+            slots.append(slot)
+    return slots
 
 
-def _round(active: list[_Slot], policy: Policy, config: RolloutConfig, round_index: int) -> None:
+def _round(active: list[_Slot], pool: EnvPool, policy: Policy, config: RolloutConfig, round_index: int) -> None:
     budget = config.sampling.max_tokens
     for slot in active:
         if len(slot.conv) + budget > config.max_context_tokens:
@@ -122,10 +135,12 @@ def _round(active: list[_Slot], policy: Policy, config: RolloutConfig, round_ind
     start = time.perf_counter()
     completions = policy.generate(prompts, params)
     share = (time.perf_counter() - start) / len(active)
-    for slot, prompt, (completion,) in zip(active, prompts, completions):
-        start = time.perf_counter()
-        text = slot.conv.add_completion(completion)
-        obs, reward, terminated, truncated, info = slot.env.step(text)
+    texts = [slot.conv.add_completion(completion) for slot, (completion,) in zip(active, completions)]
+    start = time.perf_counter()
+    results = pool.step([(slot.index, text) for slot, text in zip(active, texts)])
+    share += (time.perf_counter() - start) / len(active)
+    for slot, prompt, (completion,), text, result in zip(active, prompts, completions, texts, results):
+        obs, reward, terminated, truncated, info = result
         new = obs[len(slot.conv.messages):]
         if not (terminated or truncated):
             slot.conv.add_messages(new)
@@ -136,7 +151,7 @@ def _round(active: list[_Slot], policy: Policy, config: RolloutConfig, round_ind
         ))
         slot.done = terminated or truncated
         slot.truncated = truncated
-        slot.seconds += share + time.perf_counter() - start
+        slot.seconds += share
 
 
 def _trajectory(slot: _Slot, provenance: Provenance) -> Trajectory:
