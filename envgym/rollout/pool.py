@@ -61,6 +61,11 @@ class LocalEnvPool:
         return out
 
     def step(self, actions: Sequence[tuple[int, str]]) -> list[StepResult]:
+        missing = [slot for slot, _ in actions if slot not in self._envs]
+        if missing:
+            from envgym.errors import EnvStateError
+
+            raise EnvStateError(f"{self.env_id}: slots {missing[:5]} were stepped before reset; reset them first")
         return [self._envs[slot].step(action) for slot, action in actions]
 
     def close(self) -> None:
