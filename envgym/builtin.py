@@ -20,4 +20,6 @@ def envgym_verifiers() -> list[ComponentSpec]:
 def envgym_policies() -> list[ComponentSpec]:
     return [
         ComponentSpec("hf", "envgym.policy.hf:HFPolicy", "a transformers model, batched with a KV cache"),
+        ComponentSpec("vllm", "envgym.policy.vllm:VLLMPolicy", "vLLM's offline engine, token ids in and out, in-place weight updates"),
+        ComponentSpec("openai", "envgym.policy.openai:OpenAIPolicy", "any OpenAI-compatible completions endpoint (e.g. vllm serve)"),
     ]

@@ -12,6 +12,7 @@ log pi; ``logprobs`` is None where a backend cannot report them (some hosted API
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -86,3 +87,36 @@ class UpdatablePolicy(Policy, Protocol):
     def update_weights(self, state_dict: Mapping[str, Any]) -> None:
         """Load new weights in place (no restart) and increment ``version``; raise on failure."""
         ...
+
+
+# ---- helpers shared by engine backends (vllm, openai) ----------------------------------------
+
+
+def sampled_and_copied(params: SamplingParams) -> tuple[int, int]:
+    """How many completions to ask an engine for, and how many times to repeat them, to make ``n``.
+
+    A greedy group is one completion repeated (vLLM refuses ``n > 1`` without sampling).
+
+    >>> sampled_and_copied(SamplingParams(temperature=0.0, n=4)), sampled_and_copied(SamplingParams(n=4))
+    ((1, 4), (4, 1))
+    """
+    return (1, params.n) if params.temperature == 0 else (params.n, 1)
+
+
+def request_seeds(seed: int | None, count: int) -> list[int | None]:
+    """Distinct, reproducible seeds for the ``count`` requests of a batch sampled under ``seed``.
+
+    Engines seed each request's sampler on its own (vLLM gives the ``n`` samples of one request
+    ``seed + i``), so one seed for every prompt of a batch would draw the same noise for all of
+    them and couple their samples. This spreads one batch seed over the requests instead, as one
+    seeded generator does for a whole batch in the ``hf`` policy.
+
+    >>> request_seeds(None, 2)
+    [None, None]
+    >>> request_seeds(7, 3) == request_seeds(7, 3) and len(set(request_seeds(7, 3))) == 3
+    True
+    """
+    if seed is None:
+        return [None] * count
+    rng = random.Random(seed)
+    return [rng.getrandbits(62) for _ in range(count)]
