@@ -90,8 +90,9 @@ def main() -> None:
         n, s = policy_generate(policy, batch, args.tokens, r)
         policy_tps.append(n / s)
 
-    timed = TimedPolicy(policy)
     config = RolloutConfig(group_size=4, sampling=SamplingParams(max_tokens=args.tokens, seed=0), max_context_tokens=512)
+    collect("envgym/Arithmetic-v0", policy, seeds=range(2), config=config)  # warm-up: plugin loading, imports
+    timed = TimedPolicy(policy)
     start = time.perf_counter()
     trajectories = collect("envgym/Arithmetic-v0", timed, seeds=range(args.episodes // 4), config=config)
     total = time.perf_counter() - start
