@@ -6,7 +6,7 @@
 2. The collector on envgym/Arithmetic-v0 with the ``hf`` policy: the share of wall time spent
    outside ``policy.generate`` (tokenizing, stepping and verifying; target under 5%).
 
-    python bench/rollout.py [--batch 32] [--tokens 48] [--repeats 3]
+    python bench/rollout.py [--batch 32] [--tokens 128] [--repeats 5]
 
 Prints ``name: value`` lines, ratios first.
 """
@@ -72,8 +72,8 @@ def policy_generate(policy, batch, tokens: int, seed: int) -> tuple[int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--tokens", type=int, default=48)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--tokens", type=int, default=128)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--episodes", type=int, default=64)
     args = parser.parse_args()
     torch.set_num_threads(max(1, torch.get_num_threads()))

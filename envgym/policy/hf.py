@@ -84,16 +84,18 @@ class HFPolicy:
         new = out.sequences[:, width:].cpu()
         logits = torch.stack(out.logits, dim=1).float()  # (batch, new tokens, vocab)
         logprobs = torch.log_softmax(logits, dim=-1).gather(-1, new.unsqueeze(-1).to(logits.device)).squeeze(-1).cpu()
-        return [self._completion(new[row].tolist(), logprobs[row].tolist()) for row in range(len(prompts))]
+        rows = [self._cut(new[row].tolist(), logprobs[row].tolist()) for row in range(len(prompts))]
+        texts = self.tokenizer.batch_decode([tokens for tokens, _, _ in rows], skip_special_tokens=True)
+        return [Completion(tuple(t), tuple(lp), text, reason) for (t, lp, reason), text in zip(rows, texts)]
 
-    def _completion(self, tokens: list[int], logprobs: list[float]) -> Completion:
+    def _cut(self, tokens: list[int], logprobs: list[float]) -> tuple[list[int], list[float], str]:
+        """A row up to and including its end-of-turn token, and why it ended."""
         end = next((i + 1 for i, t in enumerate(tokens) if t in self.eos_ids), None)
         reason = "stop"
         if end is None:  # finished rows are padded; the pad token itself is never sampled
             end = next((i for i, t in enumerate(tokens) if t == self.pad_id), len(tokens))
             reason = "stop" if end < len(tokens) else "length"
-        tokens, logprobs = tokens[:end], logprobs[:end]
-        return Completion(tuple(tokens), tuple(logprobs), self.tokenizer.decode(tokens, skip_special_tokens=True), reason)
+        return tokens[:end], logprobs[:end], reason
 
     def update_weights(self, state_dict: Mapping[str, Any]) -> None:
         """Copy new weights in place; every key must match a parameter of the same shape."""
