@@ -120,6 +120,28 @@ def test_greedy_matches_the_hf_backend(policy, model_dir, prompts):
         assert a[0].logprobs == pytest.approx(b[0].logprobs, abs=1e-3)
 
 
+def test_multi_turn_rollout_trains_on_exactly_the_sampled_tokens(policy, reference):
+    """Token in, token out through the collector on vLLM: over multi-turn episodes the training
+    sequence holds the sampled tokens where they were sampled, and re-scoring it with the same
+    weights in transformers gives back the log-probs vLLM reported."""
+    from envgym.rollout.collector import RolloutConfig, collect, training_sequence
+    from test_rollout import GUESS, register_guess
+
+    register_guess()
+    config = RolloutConfig(group_size=2, sampling=SamplingParams(max_tokens=12, seed=5), max_context_tokens=400)
+    trajectories = collect(GUESS, policy, seeds=[0, 1], config=config)
+    assert max(len(t.turns) for t in trajectories) == 3
+    for traj in trajectories:
+        ids, mask, logprobs = training_sequence(traj)
+        assert [tok for tok, m in zip(ids, mask) if m] == [tok for turn in traj.turns for tok in turn.completion_ids]
+        with torch.no_grad():
+            logits = reference(torch.tensor([ids])).logits[0].float()
+        scored = torch.log_softmax(logits[:-1], -1).gather(-1, torch.tensor(ids[1:]).unsqueeze(-1)).squeeze(-1)
+        for position, (m, lp) in enumerate(zip(mask, logprobs)):
+            if m:
+                assert abs(scored[position - 1].item() - lp) < 1e-3
+
+
 def test_stop_string_is_kept(policy, prompts):
     """Greedy continues the tiny model with a newline; a stop at "\\n" ends right after it."""
     first = policy.generate(prompts[:1], GREEDY)[0][0]
