@@ -127,8 +127,10 @@ class TextEnv(gymnasium.Env[list, str]):
         )
 
     def render(self) -> str | None:
-        if self.render_mode != "ansi":
-            return None
+        return self.transcript() if self.render_mode == "ansi" else None
+
+    def transcript(self) -> str:
+        """The conversation so far as text, one ``[role]`` block per message."""
         return "\n\n".join(f"[{d['role']}]\n{d['content']}" for d in self._dicts)
 
     # ---- helpers --------------------------------------------------------------------------

@@ -55,5 +55,4 @@ def play_episode(env: TextEnv, policy: ScriptedPolicy, seed: int | None) -> Epis
         verdicts.append(step_info["verdict"])
         if terminated or truncated:
             break
-    transcript = "\n\n".join(f"[{m.role}]\n{m.content}" for m in env.messages)
-    return EpisodeResult(seed, info["task_id"], tuple(rewards), tuple(verdicts), transcript)
+    return EpisodeResult(seed, info["task_id"], tuple(rewards), tuple(verdicts), env.transcript())

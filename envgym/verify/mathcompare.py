@@ -197,6 +197,11 @@ def has_decimal(node: tuple) -> bool:
     return any(isinstance(c, tuple) and c and isinstance(c[0], str) and has_decimal(c) for c in node[1:])
 
 
+def sample_point(names: list[str], shift: int) -> dict[str, complex]:
+    """The ``shift``-th fixed point at which expressions in ``names`` are compared."""
+    return {n: complex(POINTS[(i + shift) % len(POINTS)] + 0.1 * i) for i, n in enumerate(names)}
+
+
 def _close(a: Fraction | complex, b: Fraction | complex, tol: float) -> bool:
     a, b = complex(a), complex(b)
     return abs(a - b) <= tol * max(abs(a), abs(b)) + 1e-12
@@ -269,7 +274,7 @@ def numeric_judge(a: tuple, b: tuple, opts: Options) -> bool | None:
         return _close(va, vb, opts.rel_tol)
     agreed = 0
     for shift in range(len(POINTS)):
-        env = {n: complex(POINTS[(i + shift) % len(POINTS)] + 0.1 * i) for i, n in enumerate(names)}
+        env = sample_point(names, shift)
         va, vb = _at_point(a, env), _at_point(b, env)
         if va is None or vb is None:
             if va is _UNDECIDED or vb is _UNDECIDED:
@@ -466,7 +471,7 @@ def _proportional(d1: tuple, d2: tuple, opts: Options) -> bool:
         return False
     ratios = []
     for shift in range(3):
-        env = {n: complex(POINTS[(i + shift) % len(POINTS)] + 0.1 * i) for i, n in enumerate(names)}
+        env = sample_point(names, shift)
         try:
             v1, v2 = complex(evaluate(d1, env)), complex(evaluate(d2, env))
         except (Undecided, ZeroDivisionError, ValueError, OverflowError):
