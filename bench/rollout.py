@@ -5,6 +5,9 @@
    also returns per-token log-probs, which raw generate does not).
 2. The collector on envgym/Arithmetic-v0 with the ``hf`` policy: the share of wall time spent
    outside ``policy.generate`` (tokenizing, stepping and verifying; target under 5%).
+3. Verification overlapping generation: the collector on an environment whose steps take
+   ``--step-ms`` each (a stand-in for a sandbox run): wall time with ``overlap`` on, and with
+   overlap and 8 environments stepped at once (``env_threads``), over the sequential collector.
 
     python bench/rollout.py [--batch 32] [--tokens 128] [--repeats 5]
 
@@ -14,15 +17,34 @@ Prints ``name: value`` lines, ratios first.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
 import time
 
 import torch
 
+import envgym
+from envgym_arithmetic.env import ArithmeticEnv
+
 from envgym.models import build_model, build_tokenizer
 from envgym.policy.base import SamplingParams
 from envgym.policy.hf import HFPolicy
 from envgym.rollout.collector import RolloutConfig, collect
+
+
+SLOW = "bench/SlowArithmetic-v0"
+
+
+class SlowArithmetic(ArithmeticEnv):
+    """Arithmetic whose every step takes ``step_ms`` (a sandbox run, a remote judge)."""
+
+    def __init__(self, step_ms: float = 20.0, **kwargs):
+        super().__init__(**kwargs)
+        self.step_ms = step_ms
+
+    def score(self, action):
+        time.sleep(self.step_ms / 1000)
+        return super().score(action)
 
 
 class TimedPolicy:
@@ -75,9 +97,11 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=128)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--episodes", type=int, default=64)
+    parser.add_argument("--step-ms", type=float, default=20.0, help="time each step of the slow environment takes")
     args = parser.parse_args()
     torch.set_num_threads(max(1, torch.get_num_threads()))
 
+    envgym.register(SLOW, SlowArithmetic)
     tokenizer = build_tokenizer()
     model = build_model(tokenizer, seed=0)
     policy = HFPolicy(model, tokenizer, name="tiny")
@@ -97,13 +121,25 @@ def main() -> None:
     trajectories = collect("envgym/Arithmetic-v0", timed, seeds=range(args.episodes // 4), config=config)
     total = time.perf_counter() - start
 
+    overlap = {}
+    slow_config = dataclasses.replace(config, sampling=dataclasses.replace(config.sampling, max_tokens=args.tokens // 2))
+    for on, threads in [(True, 1), (False, 1), (True, 8)] * 2:
+        start = time.perf_counter()
+        collect(SLOW, policy, seeds=range(args.episodes // 4), env_kwargs={"step_ms": args.step_ms},
+                config=dataclasses.replace(slow_config, overlap=on, env_threads=threads))
+        overlap.setdefault((on, threads), []).append(time.perf_counter() - start)
+    sequential = min(overlap[False, 1])
+
     raw, pol = statistics.median(raw_tps), statistics.median(policy_tps)
     print(f"hf_policy_over_raw_generate_tokens_per_s: {pol / raw:.3f}")
     print(f"rollout_non_generation_share: {(total - timed.seconds) / total:.3f}")
+    print(f"slow_steps_overlap_over_sequential_seconds: {min(overlap[True, 1]) / sequential:.3f}")
+    print(f"slow_steps_overlap_8_threads_over_sequential_seconds: {min(overlap[True, 8]) / sequential:.3f}")
     print(f"raw_generate_tokens_per_s: {raw:.0f}")
     print(f"hf_policy_tokens_per_s: {pol:.0f}")
     print(f"rollout_episodes: {len(trajectories)}")
     print(f"rollout_seconds: {total:.2f}")
+    print(f"slow_steps_seconds_sequential: {sequential:.2f}")
 
 
 if __name__ == "__main__":

@@ -61,6 +61,13 @@ def make_policy(backend: str, /, *args: Any, **kwargs: Any) -> Any:
     return resolve(host().component("policy", backend).factory)(*args, **kwargs)
 
 
+def make_scaffold(name: str, /, policy: Any, **kwargs: Any) -> Any:
+    """Wrap ``policy`` in the scaffold registered as ``name`` (``none``, ``best_of_n``, ``self_refine``, ``tool_loop``)."""
+    from envgym.registry import resolve
+
+    return resolve(host().component("scaffold", name).factory)(policy, **kwargs)
+
+
 def list_verifiers() -> list[str]:
     return [s.name for s in host().components["verifier"]]
 
@@ -69,5 +76,5 @@ __all__ = [
     "ComponentNotFoundError", "ComponentSpec", "Cost", "EnvNotFoundError", "EnvSpec", "EnvStateError",
     "EnvgymError", "Event", "Guarded", "InvalidEnvIdError", "Message", "Provenance", "RegistrationError",
     "Task", "TextEnv", "Trajectory", "Turn", "Verdict", "Verifier", "hookimpl", "host", "list_envs",
-    "list_verifiers", "load_plugins", "make", "make_policy", "make_verifier", "parse_env_id", "register", "spec",
+    "list_verifiers", "load_plugins", "make", "make_policy", "make_scaffold", "make_verifier", "parse_env_id", "register", "spec",
 ]

@@ -23,3 +23,13 @@ def envgym_policies() -> list[ComponentSpec]:
         ComponentSpec("vllm", "envgym.policy.vllm:VLLMPolicy", "vLLM's offline engine, token ids in and out, in-place weight updates"),
         ComponentSpec("openai", "envgym.policy.openai:OpenAIPolicy", "any OpenAI-compatible completions endpoint (e.g. vllm serve)"),
     ]
+
+
+@hookimpl
+def envgym_scaffolds() -> list[ComponentSpec]:
+    return [
+        ComponentSpec("none", "envgym.policy.scaffold:Bare", "the bare policy: one sample per turn"),
+        ComponentSpec("best_of_n", "envgym.policy.scaffold:BestOfN", "n samples per turn, the environment's verifier picks one"),
+        ComponentSpec("self_refine", "envgym.policy.scaffold:SelfRefine", "draft, then revise after environment feedback or self-critique"),
+        ComponentSpec("tool_loop", "envgym.policy.scaffold:ToolLoop", "the model calls tools until it answers"),
+    ]

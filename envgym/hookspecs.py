@@ -64,6 +64,11 @@ def envgym_policies() -> Sequence[ComponentSpec]:
 
 
 @hookspec
+def envgym_scaffolds() -> Sequence[ComponentSpec]:
+    """Return scaffolds: policy wrappers (best-of-n, self-refine, tool loop) that any environment can run under."""
+
+
+@hookspec
 def envgym_learners() -> Sequence[ComponentSpec]:
     """Return learners (ways of choosing trajectories and weighting the shared loss)."""
 
@@ -79,5 +84,6 @@ COMPONENT_HOOKS: dict[str, str] = {
     "envgym_tools": "tool",
     "envgym_sandboxes": "sandbox",
     "envgym_policies": "policy",
+    "envgym_scaffolds": "scaffold",
     "envgym_learners": "learner",
 }

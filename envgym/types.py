@@ -130,7 +130,12 @@ class Turn:
 
     prompt_ids: every token the policy was conditioned on (the whole conversation so far).
     completion_ids: the tokens it sampled; the loss mask covers exactly these.
-    logprobs: the sampling log-probability of each completion token, as the engine reported it.
+    logprobs: the sampling log-probability of each completion token, as the engine reported it;
+        None where the tokens were not sampled from this prompt (a self-refine revision sampled
+        after a critique, then placed here) or the engine did not report them.
+    env_messages: what answered this turn: the environment's reply, or tool results when the
+        turn was a tool call inside a scaffold's tool loop (then ``verdict`` is None).
+    cost: what producing this turn cost, candidates a scaffold discarded included.
     """
 
     prompt_ids: tuple[int, ...]
@@ -141,6 +146,7 @@ class Turn:
     verdict: Verdict | None = None
     env_messages: tuple[Message, ...] = ()
     finish_reason: str = "stop"
+    cost: Cost = Cost()
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,7 +47,9 @@ def higher_lower_pool():
 
 
 def without_timing(trajectories):
-    return [dataclasses.replace(t, cost=dataclasses.replace(t.cost, seconds=0.0)) for t in trajectories]
+    def untimed(x):
+        return dataclasses.replace(x, cost=dataclasses.replace(x.cost, seconds=0.0))
+    return [dataclasses.replace(untimed(t), turns=tuple(untimed(u) for u in t.turns)) for t in trajectories]
 
 
 def test_multi_turn_trajectories_match_in_process(policy, higher_lower_pool):
@@ -58,6 +60,16 @@ def test_multi_turn_trajectories_match_in_process(policy, higher_lower_pool):
     assert any("Higher." in h or "Lower." in h for h in hints)
     # tokens, log-probs, rewards, verdicts, messages, provenance: everything but the wall clock
     assert without_timing(remote) == without_timing(local)
+
+
+def test_scaffolds_judge_through_the_actors_as_in_process(policy, higher_lower_pool):
+    from envgym.policy.scaffold import BestOfN, SelfRefine
+
+    for scaffold in (BestOfN(policy, n=3), SelfRefine(policy, max_revisions=1)):
+        remote = collect(higher_lower_pool, scaffold, seeds=[0, 1], config=CONFIG)
+        local = collect(HIGHER_LOWER, scaffold, seeds=[0, 1], config=CONFIG)
+        assert all(t.metadata.get("attempts") for t in remote)  # candidates were judged by the actors
+        assert without_timing(remote) == without_timing(local)
 
 
 def test_slots_are_spread_over_worker_processes(higher_lower_pool):

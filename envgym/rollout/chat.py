@@ -35,6 +35,15 @@ def encode(tokenizer: Any, text: str) -> list[int]:
     return tokenizer.encode(text, add_special_tokens=False)
 
 
+def completion_text(tokenizer: Any, token_ids: Sequence[int]) -> str:
+    """The assistant message a completion makes: its verbatim decode, special tokens included (a
+    small model may sample them mid-answer), less a final end-of-turn token (the template adds that)."""
+    tokens = list(token_ids)
+    if tokens and tokens[-1] == tokenizer.eos_token_id:
+        tokens = tokens[:-1]
+    return tokenizer.decode(tokens, skip_special_tokens=False)
+
+
 class TokenConversation:
     """Token ids of a conversation, with a mask of the policy's own (sampled) tokens."""
 
@@ -47,22 +56,26 @@ class TokenConversation:
         self.logprobs: list[float | None] = [None] * len(self.ids)
 
     def add_completion(self, completion: Completion) -> str:
-        """Append the sampled tokens as they are and return the assistant's text.
+        """Append the sampled tokens as they are and return the assistant's text (``completion_text``).
 
-        The text is the verbatim decode, special tokens included (a small model may sample
-        them mid-answer), less a final end-of-turn token: the template adds that itself.
         The environment must be stepped with this text, so both sides see the same message.
         """
         tokens = list(completion.token_ids)
         self.ids.extend(tokens)
         self.policy_mask.extend([1] * len(tokens))
         self.logprobs.extend(completion.logprobs if completion.logprobs is not None else [None] * len(tokens))
-        sampled = self.tokenizer.decode(tokens, skip_special_tokens=False)
-        self._text += sampled
-        end = self.tokenizer.eos_token_id
-        content = self.tokenizer.decode(tokens[:-1], skip_special_tokens=False) if tokens and tokens[-1] == end else sampled
+        self._text += self.tokenizer.decode(tokens, skip_special_tokens=False)
+        content = completion_text(self.tokenizer, tokens)
         self.messages.append({"role": "assistant", "content": content})
         return content
+
+    def fork(self) -> TokenConversation:
+        """An independent copy: a scaffold's side conversation (a critique, a revision) grows from it."""
+        other = object.__new__(TokenConversation)
+        other.tokenizer, other._text = self.tokenizer, self._text
+        other.messages = [dict(m) for m in self.messages]
+        other.ids, other.policy_mask, other.logprobs = list(self.ids), list(self.policy_mask), list(self.logprobs)
+        return other
 
     def add_messages(self, messages: Sequence[dict]) -> list[int]:
         """Append environment messages (and the next generation prompt); return the new tokens."""

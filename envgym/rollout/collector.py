@@ -9,14 +9,19 @@ environment terminates or their context budget runs out (then the episode is tru
 Trajectories carry provenance (policy id and version) and cost (tokens, model calls, seconds).
 
 Environments live in an ``EnvPool`` (this process by default) and are reset and stepped in
-batches. Not yet: verification overlapping with generation (a round's environments are
-stepped after its batch is generated).
+batches. Stepping (verification, sandbox runs) overlaps with generation: the episodes form two
+halves, and one half's environments are stepped while the model generates for the other.
+
+A scaffold (``envgym.policy.scaffold``) may stand in for the policy: it plays each turn its
+own way (best-of-n, self-refine, tool calls), and its model calls and costs join the turns.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +29,7 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from envgym.policy.base import Policy, SamplingParams
+from envgym.policy.scaffold import Action, Bare, Judge, Scaffold, Segment
 from envgym.rollout.chat import TokenConversation
 from envgym.rollout.pool import EnvPool, LocalEnvPool
 from envgym.rollout.store import TrajectoryStore
@@ -41,6 +47,9 @@ class RolloutConfig:
     chunk_episodes: episodes played together; each finished chunk is written to the store, so a
         killed run loses at most the chunk in flight.
     progress: show a progress bar.
+    overlap: step (verify) one half of the episodes while the model generates for the other.
+    env_threads: environments stepped at once when ``collect`` builds the pool from an id
+        (``LocalEnvPool.threads``); raise it for sandboxed or otherwise waiting environments.
     """
 
     group_size: int = 1
@@ -48,6 +57,8 @@ class RolloutConfig:
     max_context_tokens: int = 1024
     chunk_episodes: int = 256
     progress: bool = False
+    overlap: bool = True
+    env_threads: int = 1
 
 
 @dataclass
@@ -58,7 +69,9 @@ class _Slot:
     sample: int
     conv: TokenConversation
     task_id: str
+    env_messages: int  # how many messages the environment's own observation holds
     turns: list[Turn] = field(default_factory=list)
+    attempts: list[list] = field(default_factory=list)
     seconds: float = 0.0
     truncated: bool = False
     done: bool = False
@@ -70,7 +83,7 @@ class _Slot:
 
 def collect(
     envs: str | EnvPool,
-    policy: Policy,
+    policy: Policy | Scaffold,
     seeds: Sequence[int],
     config: RolloutConfig = RolloutConfig(),
     store: TrajectoryStore | None = None,
@@ -79,95 +92,134 @@ def collect(
     """Play one episode per (seed, sample) with ``policy`` and return the new trajectories.
 
     envs: an environment id (played in this process) or an ``EnvPool`` (e.g. Ray actors).
+    policy: a policy, or a scaffold around one (``envgym.policy.scaffold``).
     With a ``store``, episodes already in it are skipped (resume) and every finished chunk is
     appended to it before the next starts.
     """
-    pool = LocalEnvPool(envs, dict(env_kwargs or {})) if isinstance(envs, str) else envs
+    scaffold = policy if isinstance(policy, Scaffold) else Bare(policy)
+    pool = LocalEnvPool(envs, dict(env_kwargs or {}), config.env_threads) if isinstance(envs, str) else envs
     done_keys = store.keys() if store is not None else set()
     pending = [(seed, sample) for seed in seeds for sample in range(config.group_size)]
-    provenance = Provenance("on_policy", policy_id=policy.name, policy_version=policy.version)
+    provenance = Provenance("on_policy", policy_id=scaffold.policy.name, policy_version=scaffold.version,
+                            scaffold=scaffold.name)
     progress = Progress(TextColumn("rollout"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         disable=not config.progress, transient=True)
     out: list[Trajectory] = []
-    with progress:
-        bar = progress.add_task("episodes", total=len(pending))
-        for start in range(0, len(pending), config.chunk_episodes):
-            chunk = pending[start:start + config.chunk_episodes]
-            slots = _new_slots(pool, policy, chunk, done_keys)
-            round_index = 0
-            while active := [s for s in slots if not s.done]:
-                _round(active, pool, policy, config, round_index)
-                round_index += 1
-            trajectories = [_trajectory(s, provenance) for s in slots]
-            if store is not None:
-                store.append(trajectories)
-            out.extend(trajectories)
-            progress.update(bar, completed=start + len(chunk))
-    if isinstance(envs, str):
-        pool.close()
+    try:
+        with progress, ThreadPoolExecutor(1, thread_name_prefix="envgym-step") as stepper:
+            bar = progress.add_task("episodes", total=len(pending))
+            for start in range(0, len(pending), config.chunk_episodes):
+                chunk = pending[start:start + config.chunk_episodes]
+                slots = _new_slots(pool, scaffold, chunk, done_keys)
+                _play(slots, pool, scaffold, config, stepper)
+                trajectories = [_trajectory(s, provenance) for s in slots]
+                if store is not None:
+                    store.append(trajectories)
+                out.extend(trajectories)
+                progress.update(bar, completed=start + len(chunk))
+    finally:
+        if isinstance(envs, str):
+            pool.close()
     return out
 
 
-def _new_slots(pool: EnvPool, policy: Policy, chunk: Sequence[tuple[int, int]], done_keys: set[str]) -> list[_Slot]:
+def _new_slots(pool: EnvPool, scaffold: Scaffold, chunk: Sequence[tuple[int, int]], done_keys: set[str]) -> list[_Slot]:
     """Reset one environment per (seed, sample) of the chunk that is not stored yet."""
     requests = list(enumerate(chunk))
     results = pool.reset([(index, seed) for index, (seed, _) in requests])
     slots = []
     for (index, (seed, sample)), reset in zip(requests, results):
-        slot = _Slot(index, reset.env_id, seed, sample, TokenConversation(policy.tokenizer, reset.observation),
-                     reset.info["task_id"])
+        conv = TokenConversation(scaffold.tokenizer, scaffold.prepare(reset.observation))
+        slot = _Slot(index, reset.env_id, seed, sample, conv, reset.info["task_id"], len(reset.observation))
         if slot.key not in done_keys:
             slots.append(slot)
     return slots
 
 
-def _round(active: list[_Slot], pool: EnvPool, policy: Policy, config: RolloutConfig, round_index: int) -> None:
-    budget = config.sampling.max_tokens
-    for slot in active:
-        if len(slot.conv) + budget > config.max_context_tokens:
+def _play(slots: list[_Slot], pool: EnvPool, scaffold: Scaffold, config: RolloutConfig, stepper: ThreadPoolExecutor) -> None:
+    """Play the slots' episodes to the end, in rounds of one turn each.
+
+    With ``config.overlap`` the slots form two halves: while the environments of one half are
+    stepped (verified, run in sandboxes) in a background thread, the model generates for the
+    other. A half is never generated for before its own step has been applied.
+    """
+    halves = [slots[0::2], slots[1::2]] if config.overlap and len(slots) > 1 else [slots]
+    stepping: tuple[int, Future] | None = None
+    for call in itertools.count():
+        h = call % len(halves)
+        if stepping is not None and stepping[0] == h:
+            stepping[1].result()
+            stepping = None
+        active = _ready(halves[h], scaffold, config)
+        if not active:
+            if stepping is None and not any(_ready(half, scaffold, config) for half in halves):
+                return
+            continue
+        actions, seconds = _act(active, pool, scaffold, config, call)
+        if stepping is not None:
+            stepping[1].result()
+        stepping = (h, stepper.submit(_step, active, actions, seconds, pool))
+
+
+def _ready(slots: list[_Slot], scaffold: Scaffold, config: RolloutConfig) -> list[_Slot]:
+    """The unfinished slots, after truncating those that cannot fit another completion."""
+    for slot in slots:
+        if not slot.done and len(slot.conv) + config.sampling.max_tokens > config.max_context_tokens:
             slot.truncated = slot.done = True
-    active = [s for s in active if not s.done]
-    if not active:
-        return
-    seed = None if config.sampling.seed is None else config.sampling.seed + round_index
+    return [s for s in slots if not s.done]
+
+
+def _act(active: list[_Slot], pool: EnvPool, scaffold: Scaffold, config: RolloutConfig, call: int) -> tuple[list[Action], float]:
+    seed = None if config.sampling.seed is None else config.sampling.seed + call
     params = dataclasses.replace(config.sampling, n=1, seed=seed)
-    prompts = [list(s.conv.ids) for s in active]
     start = time.perf_counter()
-    completions = policy.generate(prompts, params)
-    share = (time.perf_counter() - start) / len(active)
-    texts = [slot.conv.add_completion(completion) for slot, (completion,) in zip(active, completions)]
+    actions = scaffold.act([s.conv for s in active], params, Judge(pool, [s.index for s in active]),
+                           config.max_context_tokens)
+    return actions, time.perf_counter() - start
+
+
+def _step(active: list[_Slot], actions: list[Action], seconds: float, pool: EnvPool) -> None:
+    """Step the environments with the answers; record the turns; append their replies."""
     start = time.perf_counter()
-    results = pool.step([(slot.index, text) for slot, text in zip(active, texts)])
-    share += (time.perf_counter() - start) / len(active)
-    for slot, prompt, (completion,), text, result in zip(active, prompts, completions, texts, results):
+    results = pool.step([(slot.index, action.text) for slot, action in zip(active, actions)])
+    share = (seconds + time.perf_counter() - start) / len(active)
+    for slot, action, result in zip(active, actions, results):
         obs, reward, terminated, truncated, info = result
-        new = obs[len(slot.conv.messages):]
+        new = obs[slot.env_messages + 1:]  # after the answer the environment appended
+        slot.env_messages = len(obs)
         if not (terminated or truncated):
             slot.conv.add_messages(new)
-        slot.turns.append(Turn(
-            prompt_ids=tuple(prompt), completion_ids=completion.token_ids, logprobs=completion.logprobs,
-            text=text, reward=float(reward), verdict=info.get("verdict"),
-            env_messages=tuple(Message.from_dict(m) for m in new), finish_reason=completion.finish_reason,
-        ))
+        *calls, answer = action.segments
+        slot.turns.extend(_turn(segment, 0.0, None, segment.tool_messages) for segment in calls)
+        slot.turns.append(_turn(answer, float(reward), info.get("verdict"), tuple(Message.from_dict(m) for m in new),
+                                share))
+        slot.attempts.append(list(action.attempts))
         slot.done = terminated or truncated
         slot.truncated = truncated
         slot.seconds += share
 
 
+def _turn(segment: Segment, reward: float, verdict: Any, replies: tuple[Message, ...], seconds: float = 0.0) -> Turn:
+    completion = segment.completion
+    return Turn(
+        prompt_ids=segment.prompt_ids, completion_ids=completion.token_ids, logprobs=completion.logprobs,
+        text=segment.text, reward=reward, verdict=verdict, env_messages=replies,
+        finish_reason=completion.finish_reason, cost=dataclasses.replace(segment.cost, seconds=seconds),
+    )
+
+
 def _trajectory(slot: _Slot, provenance: Provenance) -> Trajectory:
     turns = tuple(slot.turns)
     last = turns[-1] if turns else None
-    cost = Cost(
-        prompt_tokens=sum(len(t.prompt_ids) for t in turns),
-        completion_tokens=sum(len(t.completion_ids) for t in turns),
-        model_calls=len(turns), seconds=slot.seconds,
-    )
+    cost = dataclasses.replace(sum((t.cost for t in turns), Cost()), seconds=slot.seconds)
+    metadata: dict[str, Any] = {"sample": slot.sample, "truncated": slot.truncated}
+    if any(slot.attempts):
+        metadata["attempts"] = slot.attempts
     return Trajectory(
         env_id=slot.env_id, task_id=slot.task_id, seed=slot.seed,
         messages=tuple(Message.from_dict(m) for m in slot.conv.messages), turns=turns,
         reward=last.reward if last else 0.0, correct=bool(last and last.verdict and last.verdict.correct),
-        provenance=provenance, cost=cost, group_id=f"{slot.env_id}:{slot.seed}",
-        metadata={"sample": slot.sample, "truncated": slot.truncated},
+        provenance=provenance, cost=cost, group_id=f"{slot.env_id}:{slot.seed}", metadata=metadata,
     )
 
 

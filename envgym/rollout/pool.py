@@ -9,8 +9,11 @@ step many environments in parallel (verifiers and sandboxes are the slow part of
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from envgym.types import Verdict
 
 StepResult = tuple[list, float, bool, bool, dict]
 
@@ -33,16 +36,35 @@ class EnvPool(Protocol):
         """For each (slot, action): ``env.step(action)``, in the order given."""
         ...
 
+    def score(self, actions: Sequence[tuple[int, str]]) -> list[Verdict]:
+        """For each (slot, action): ``env.score(action)``, judging without stepping (scaffolds use it)."""
+        ...
+
+    def feedback(self, items: Sequence[tuple[int, Verdict]]) -> list[list[dict]]:
+        """For each (slot, verdict): the messages the environment would answer that verdict with."""
+        ...
+
     def close(self) -> None: ...
 
 
 @dataclass
 class LocalEnvPool:
-    """Environments in this process, made with ``envgym.make(env_id, **env_kwargs)``."""
+    """Environments in this process, made with ``envgym.make(env_id, **env_kwargs)``.
+
+    threads: environments stepped (and scored) at once. Above 1, a batch's steps run in a
+    thread pool: worth it when steps wait on other processes (sandboxes, ``"process"``-bound
+    verifiers, remote judges), not for pure-Python verifiers, which hold the GIL.
+    """
 
     env_id: str
     env_kwargs: Mapping[str, Any] = field(default_factory=dict)
+    threads: int = 1
     _envs: dict[int, Any] = field(default_factory=dict, init=False, repr=False)
+    _executor: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.threads < 1:
+            raise ValueError(f"LocalEnvPool({self.env_id!r}): threads must be at least 1, got {self.threads}")
 
     def _env(self, slot: int) -> Any:
         env = self._envs.get(slot)
@@ -61,14 +83,33 @@ class LocalEnvPool:
         return out
 
     def step(self, actions: Sequence[tuple[int, str]]) -> list[StepResult]:
-        missing = [slot for slot, _ in actions if slot not in self._envs]
+        return self._map(lambda env, action: env.step(action), self._reset_envs(actions, "stepped"))
+
+    def score(self, actions: Sequence[tuple[int, str]]) -> list[Verdict]:
+        return self._map(lambda env, action: env.score(action), self._reset_envs(actions, "scored"))
+
+    def _map(self, fn: Any, pairs: list[tuple[Any, Any]]) -> list[Any]:
+        if self.threads == 1 or len(pairs) < 2:
+            return [fn(env, item) for env, item in pairs]
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(self.threads, thread_name_prefix="envgym-env")
+        return list(self._executor.map(lambda pair: fn(*pair), pairs))
+
+    def feedback(self, items: Sequence[tuple[int, Verdict]]) -> list[list[dict]]:
+        return [[m.to_dict() for m in env.feedback(verdict)] for env, verdict in self._reset_envs(items, "asked for feedback")]
+
+    def _reset_envs(self, items: Sequence[tuple[int, Any]], verb: str) -> list[tuple[Any, Any]]:
+        missing = [slot for slot, _ in items if slot not in self._envs]
         if missing:
             from envgym.errors import EnvStateError
 
-            raise EnvStateError(f"{self.env_id}: slots {missing[:5]} were stepped before reset; reset them first")
-        return [self._envs[slot].step(action) for slot, action in actions]
+            raise EnvStateError(f"{self.env_id}: slots {missing[:5]} were {verb} before reset; reset them first")
+        return [(self._envs[slot], item) for slot, item in items]
 
     def close(self) -> None:
         for env in self._envs.values():
             env.close()
         self._envs.clear()
+        if self._executor is not None:
+            self._executor.shutdown()
+            self._executor = None

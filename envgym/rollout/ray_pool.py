@@ -34,6 +34,7 @@ from typing import Any
 from envgym.errors import EnvgymError
 from envgym.plugins import DISABLE_AUTOLOAD_ENV, PLUGINS_ENV
 from envgym.rollout.pool import LocalEnvPool, ResetResult, StepResult
+from envgym.types import Verdict
 
 CLOSE_TIMEOUT_S = 30.0
 
@@ -82,6 +83,12 @@ class _EnvWorker:
     def step(self, actions: Sequence[tuple[int, str]]) -> list[StepResult]:
         return self._pool.step(actions)
 
+    def score(self, actions: Sequence[tuple[int, str]]) -> list[Verdict]:
+        return self._pool.score(actions)
+
+    def feedback(self, items: Sequence[tuple[int, Verdict]]) -> list[list[dict]]:
+        return self._pool.feedback(items)
+
     def where(self) -> tuple[str, int, list[int]]:
         import ray
 
@@ -128,6 +135,14 @@ class RayEnvPool:
     def step(self, actions: Sequence[tuple[int, str]]) -> list[StepResult]:
         """For each (slot, action): step the slot's environment; results in the order given."""
         return self._call("step", actions)
+
+    def score(self, actions: Sequence[tuple[int, str]]) -> list[Verdict]:
+        """For each (slot, action): the slot's ``env.score(action)``, without stepping it."""
+        return self._call("score", actions)
+
+    def feedback(self, items: Sequence[tuple[int, Verdict]]) -> list[list[dict]]:
+        """For each (slot, verdict): the slot's ``env.feedback(verdict)`` as message dicts."""
+        return self._call("feedback", items)
 
     def where(self) -> dict[int, WorkerLocation]:
         """For every slot that has an environment, the worker process that holds it."""

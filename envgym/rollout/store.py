@@ -35,11 +35,12 @@ def to_dict(t: Trajectory) -> dict[str, Any]:
         "turns": [{"prompt_ids": list(u.prompt_ids), "completion_ids": list(u.completion_ids),
                    "logprobs": list(u.logprobs) if u.logprobs is not None else None, "text": u.text,
                    "reward": u.reward, "verdict": verdict(u.verdict),
-                   "env_messages": [m.to_dict() for m in u.env_messages], "finish_reason": u.finish_reason}
+                   "env_messages": [m.to_dict() for m in u.env_messages], "finish_reason": u.finish_reason,
+                   "cost": _cost(u.cost)}
                   for u in t.turns],
         "reward": t.reward, "correct": t.correct,
         "provenance": {k: getattr(t.provenance, k) for k in Provenance.__dataclass_fields__},
-        "cost": {k: getattr(t.cost, k) for k in Cost.__dataclass_fields__},
+        "cost": _cost(t.cost),
         "group_id": t.group_id, "metadata": _jsonable(t.metadata),
     }
 
@@ -54,13 +55,18 @@ def from_dict(d: dict[str, Any]) -> Trajectory:
     turns = tuple(
         Turn(tuple(u["prompt_ids"]), tuple(u["completion_ids"]),
              tuple(u["logprobs"]) if u["logprobs"] is not None else None, u["text"], u["reward"],
-             verdict(u["verdict"]), tuple(Message.from_dict(m) for m in u["env_messages"]), u["finish_reason"])
+             verdict(u["verdict"]), tuple(Message.from_dict(m) for m in u["env_messages"]), u["finish_reason"],
+             Cost(**u.get("cost", {})))
         for u in d["turns"]
     )
     return Trajectory(
         d["env_id"], d["task_id"], d["seed"], tuple(Message.from_dict(m) for m in d["messages"]), turns,
         d["reward"], d["correct"], Provenance(**d["provenance"]), Cost(**d["cost"]), d["group_id"], d["metadata"],
     )
+
+
+def _cost(cost: Cost) -> dict[str, Any]:
+    return {k: getattr(cost, k) for k in Cost.__dataclass_fields__}
 
 
 def _jsonable(value: Any) -> Any:
