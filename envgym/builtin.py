@@ -33,3 +33,15 @@ def envgym_scaffolds() -> list[ComponentSpec]:
         ComponentSpec("self_refine", "envgym.policy.scaffold:SelfRefine", "draft, then revise after environment feedback or self-critique"),
         ComponentSpec("tool_loop", "envgym.policy.scaffold:ToolLoop", "the model calls tools until it answers"),
     ]
+
+
+@hookimpl
+def envgym_learners() -> list[ComponentSpec]:
+    return [
+        ComponentSpec("sft", "envgym.learn.learners:SFT", "token targets on external traces (gold, teacher, stored verified)"),
+        ComponentSpec("rlvr", "envgym.learn.learners:RLVR", "GRPO-family RL on fresh groups (GRPO, RLOO, Dr. GRPO advantages)"),
+        ComponentSpec("process", "envgym.learn.learners:Process", "step-level rewards on each step's tokens plus the outcome"),
+        ComponentSpec("refine", "envgym.learn.learners:Refine", "self-refinement kept when verified, with STaR rationalisation (ReST-EM)"),
+        ComponentSpec("distill", "envgym.learn.learners:Distill", "teacher traces as targets, or per-token reverse-KL on own samples"),
+        ComponentSpec("guided", "envgym.learn.learners:Guided", "rlvr where a verified trace joins groups that failed entirely"),
+    ]

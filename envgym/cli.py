@@ -6,6 +6,8 @@
     envgym check ID | --all          Gymnasium's checker, determinism, gold and hack probes
     envgym run ID --policy scripted  play episodes with the gold policy and print rewards
     envgym new NAME                  write a plugin package from the template
+    envgym train --env ID --learner NAME   train (sft, rlvr, process, refine, distill, guided)
+    envgym learners                  learners and their settings
 
 ``-p MODULE`` (repeatable) loads a plugin module explicitly, also when
 ``ENVGYM_DISABLE_PLUGIN_AUTOLOAD=1`` turns entry-point loading off.
@@ -13,6 +15,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import json
 from pathlib import Path
@@ -215,3 +218,77 @@ def new(
 
 if __name__ == "__main__":
     app()
+
+
+@app.command()
+def train(
+    env: Annotated[str, typer.Option("--env", help="Environment id to train on.")],
+    learner: Annotated[str, typer.Option(help="sft, rlvr, process, refine, distill, guided (see `envgym learners`).")] = "rlvr",
+    model: Annotated[str, typer.Option(help="A Hugging Face model directory, or 'tiny' (built locally).")] = "tiny",
+    policy: Annotated[str, typer.Option(help="Rollout engine: hf (the training model) or vllm.")] = "hf",
+    out_dir: Annotated[Path, typer.Option("--out", help="Run folder: checkpoint, metrics, rollouts.")] = Path("runs/train"),
+    steps: Annotated[int, typer.Option(min=1)] = 100,
+    lr: Annotated[float, typer.Option(help="AdamW learning rate.")] = 1e-3,
+    seed: Annotated[int, typer.Option()] = 0,
+    kw: Annotated[Optional[list[str]], typer.Option("--kw", help="Environment option KEY=VALUE (repeatable).")] = None,
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="Learner setting KEY=VALUE (repeatable).")] = None,
+    opt: Annotated[Optional[list[str]], typer.Option("--opt", help="Any other TrainConfig field KEY=VALUE (repeatable).")] = None,
+    resume: Annotated[bool, typer.Option(help="Continue the run in --out from its checkpoint.")] = False,
+    ray: Annotated[Optional[str], typer.Option(help="Environments in Ray actors: 'local' or a cluster address.")] = None,
+) -> None:
+    """Train a policy on an environment with a learner; checkpoints are plain Hugging Face directories."""
+    from envgym.learn.trainer import TrainConfig, Trainer
+
+    host = _host()
+    try:
+        host.env_spec(env)
+        host.component("learner", learner)
+    except EnvgymError as exc:
+        _fail(str(exc))
+    if (out_dir / "checkpoint").exists() and not resume:
+        _fail(f"{out_dir} holds a checkpoint from an earlier run; pass --resume to continue it, or choose another --out")
+    extra = _parse_kwargs(opt)
+    unknown = sorted(set(extra) - {f.name for f in dataclasses.fields(TrainConfig)})
+    if unknown:
+        _fail(f"--opt: TrainConfig has no field {', '.join(unknown)}; see `envgym learners --train-config`")
+    try:
+        config = TrainConfig(env=env, learner=learner, learner_config=_parse_kwargs(set_) or None, model=model,
+                             policy=policy, output_dir=str(out_dir), env_kwargs=_parse_kwargs(kw), steps=steps, lr=lr,
+                             seed=seed, ray_address=ray, **extra)
+        trainer = Trainer(config)
+    except (EnvgymError, TypeError, ValueError, FileNotFoundError) as exc:
+        _fail(str(exc))
+    try:
+        metrics = trainer.train()
+    finally:
+        trainer.close()
+    shown = {k: v for k, v in metrics.items() if k.startswith("eval_") or k in ("step", "loss", "reward")}
+    out.print(" ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items()))
+    out.print(f"checkpoint: {out_dir / 'checkpoint'}  metrics: {out_dir / 'metrics.jsonl'}")
+
+
+@app.command()
+def learners(
+    train_config: Annotated[bool, typer.Option("--train-config", help="Also list TrainConfig's fields.")] = False,
+) -> None:
+    """List learners, what provenance each consumes, and their settings (for --set)."""
+    from envgym.learn.trainer import TrainConfig
+    from envgym.registry import resolve
+
+    host = _host()
+    for spec in host.components["learner"]:
+        cls = resolve(spec.factory)
+        out.print(f"[bold]{spec.name}[/]  consumes {', '.join(sorted(cls.consumes))}  ({spec.plugin})  {spec.summary}")
+        _print_fields(cls.Config)
+    if train_config:
+        out.print("[bold]TrainConfig[/] (--opt KEY=VALUE)")
+        _print_fields(TrainConfig)
+
+
+def _print_fields(cls: type) -> None:
+    from envgym.docs import field_docs
+
+    docs = field_docs(cls)
+    for f in dataclasses.fields(cls):
+        default = f.default if f.default is not dataclasses.MISSING else "(required)" if f.default_factory is dataclasses.MISSING else f.default_factory()
+        out.print(f"    {f.name} = {default!r}  [dim]{docs.get(f.name, '')}[/]", highlight=False)

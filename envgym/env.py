@@ -90,6 +90,11 @@ class TextEnv(gymnasium.Env[list, str]):
         """Messages the environment answers a failed attempt with, when attempts remain."""
         return ()
 
+    def hint(self) -> Sequence[Message]:
+        """Messages that give the answer away, for rationalisation (STaR): the learner sees a hint,
+        answers, and is trained on that answer after the bare prompt if it is verified."""
+        return (Message("user", f"Hint: the correct final answer is {self.task.reference}."),)
+
     # ---- the Gymnasium API ----------------------------------------------------------------
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):

@@ -50,12 +50,23 @@ def default_corpus(seed: int = 0, n: int = 3000) -> list[str]:
 
 
 def build_tokenizer(corpus: Iterable[str] | None = None, vocab_size: int = 512) -> Any:
-    """A byte-level BPE ``PreTrainedTokenizerFast`` with a ChatML chat template. Deterministic."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    """A byte-level BPE ``PreTrainedTokenizerFast`` with a ChatML chat template. Deterministic.
+
+    It splits text before BPE exactly as Qwen2's tokenizer does (NFC, Qwen's pre-tokenizing
+    regex: one token per digit among others), because a saved directory of a Qwen2 model is
+    loaded back by ``AutoTokenizer`` (and vLLM) as ``Qwen2Tokenizer``, which imposes that split:
+    any other would tokenize differently after a save and load.
+    """
+    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
+    from transformers.models.qwen2.tokenization_qwen2 import PRETOKENIZE_REGEX
 
     tok = Tokenizer(models.BPE())
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.normalizer = normalizers.NFC()
+    tok.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(Regex(PRETOKENIZE_REGEX), behavior="isolated", invert=False),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
+    ])
     tok.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size, special_tokens=list(SPECIAL_TOKENS), show_progress=False,

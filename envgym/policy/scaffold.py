@@ -85,6 +85,9 @@ class Judge:
     def feedback(self, items: Sequence[tuple[int, Verdict]]) -> list[list[dict]]:
         return self._pool.feedback([(self._slots[i], v) for i, v in items]) if items else []
 
+    def hint(self, indices: Sequence[int]) -> list[list[dict]]:
+        return self._pool.hint([self._slots[i] for i in indices]) if indices else []
+
 
 class Scaffold:
     """The bare policy, and the base of every scaffold: one sample per turn.
@@ -227,6 +230,22 @@ class SelfRefine(Scaffold):
             costs[i] += _cost(prompt, group)
             side.add_completion(group[0])
             side.add_messages([{"role": "user", "content": REVISE_AFTER_CRITIQUE}])
+
+
+class Rationalize(Scaffold):
+    """STaR's rationalisation: the model answers with the environment's hint (the answer) in view;
+    the answer is placed after the bare prompt with ``logprobs=None``, as a token target to keep
+    only if verified. Not an evaluation scaffold: the hint gives the answer away."""
+
+    name = "rationalize"
+
+    def act(self, convs, params, judge, max_context_tokens):
+        hints = judge.hint(range(len(convs)))
+        sides = [TokenConversation(self.tokenizer, [*conv.messages, *hint]) for conv, hint in zip(convs, hints)]
+        prompts = [tuple(conv.ids) for conv in convs]
+        outs = self.policy.generate([list(side.ids) for side in sides], params)
+        return [_answer(conv, prompt, dataclasses.replace(group[0], logprobs=None), _cost(side.ids, group))
+                for conv, prompt, side, group in zip(convs, prompts, sides, outs)]
 
 
 class ToolLoop(Scaffold):

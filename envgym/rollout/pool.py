@@ -44,6 +44,10 @@ class EnvPool(Protocol):
         """For each (slot, verdict): the messages the environment would answer that verdict with."""
         ...
 
+    def hint(self, slots: Sequence[int]) -> list[list[dict]]:
+        """For each slot: ``env.hint()`` for its current task, as message dicts."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -87,6 +91,9 @@ class LocalEnvPool:
 
     def score(self, actions: Sequence[tuple[int, str]]) -> list[Verdict]:
         return self._map(lambda env, action: env.score(action), self._reset_envs(actions, "scored"))
+
+    def hint(self, slots: Sequence[int]) -> list[list[dict]]:
+        return [[m.to_dict() for m in env.hint()] for env, _ in self._reset_envs([(s, None) for s in slots], "asked for a hint")]
 
     def _map(self, fn: Any, pairs: list[tuple[Any, Any]]) -> list[Any]:
         if self.threads == 1 or len(pairs) < 2:

@@ -89,6 +89,9 @@ class _EnvWorker:
     def feedback(self, items: Sequence[tuple[int, Verdict]]) -> list[list[dict]]:
         return self._pool.feedback(items)
 
+    def hint(self, items: Sequence[tuple[int, None]]) -> list[list[dict]]:
+        return self._pool.hint([slot for slot, _ in items])
+
     def where(self) -> tuple[str, int, list[int]]:
         import ray
 
@@ -143,6 +146,10 @@ class RayEnvPool:
     def feedback(self, items: Sequence[tuple[int, Verdict]]) -> list[list[dict]]:
         """For each (slot, verdict): the slot's ``env.feedback(verdict)`` as message dicts."""
         return self._call("feedback", items)
+
+    def hint(self, slots: Sequence[int]) -> list[list[dict]]:
+        """For each slot: the slot's ``env.hint()`` as message dicts."""
+        return self._call("hint", [(slot, None) for slot in slots])
 
     def where(self) -> dict[int, WorkerLocation]:
         """For every slot that has an environment, the worker process that holds it."""

@@ -1,0 +1,458 @@
+"""Learners: how each picks trajectories and fills in the weights of the one shared loss.
+
+| learner   | consumes                  | weights                                                                  |
+|-----------|---------------------------|--------------------------------------------------------------------------|
+| `sft`     | off-policy traces         | c = 1 on the trace's answer tokens                                       |
+| `rlvr`    | on-policy groups          | A = group advantage of the verifier reward (GRPO, RLOO, Dr. GRPO)        |
+| `process` | on-policy groups          | A = outcome advantage + step rewards (baselined) on each step's tokens   |
+| `refine`  | on-policy, scaffolded     | c = 1 on verified self-refined (or hint-rationalised) answers, ReST-EM   |
+| `distill` | teacher / on-policy       | c = 1 on teacher traces, or A = log pi_teacher - log pi per token         |
+| `guided`  | on-policy + off-policy    | rlvr, with a verified trace joining every group that failed entirely     |
+
+Each learner has a typed config (``Learner.Config``) with a docstring on every field, and is
+registered through the ``envgym_learners`` hook, so ``--learner NAME`` swaps them.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+import torch
+
+from envgym.learn.advantages import compute_advantages
+from envgym.learn.sequences import Batch, Sample, pad, sample, token_logprobs
+from envgym.learn.traces import gold_traces, retokenize
+from envgym.types import Provenance, Trajectory
+
+
+class Learner:
+    """Base class. ``batch(trainer, step)`` returns the step's weighted samples and its metrics."""
+
+    name: ClassVar[str]
+    consumes: ClassVar[frozenset[str]]
+    Config: ClassVar[type]
+
+    def __init__(self, config: Any = None) -> None:
+        if config is None:
+            config = self.Config()
+        elif isinstance(config, dict):
+            names = {f.name for f in dataclasses.fields(self.Config)}
+            unknown = sorted(set(config) - names)
+            if unknown:
+                raise ValueError(f"learner {self.name!r}: unknown settings {unknown}; known: {sorted(names)}")
+            config = self.Config(**config)
+        elif not isinstance(config, self.Config):
+            raise TypeError(f"learner {self.name!r} takes a {self.Config.__name__}, got {type(config).__name__}")
+        self.config = config
+        self.reference: Any = None
+
+    def setup(self, trainer: Any) -> None:
+        """Called once before training; keeps a frozen reference model when the KL weight is on."""
+        if trainer.config.loss.kl_coef > 0:
+            self.reference = copy.deepcopy(trainer.model).eval().requires_grad_(False)
+
+    def batch(self, trainer: Any, step: int) -> tuple[list[Sample], dict[str, Any]]:
+        raise NotImplementedError
+
+    def ref_logprobs(self, trainer: Any, batch: Batch) -> torch.Tensor | None:
+        if self.reference is None:
+            return None
+        with torch.no_grad():
+            return token_logprobs(self.reference, batch.ids, batch.attention)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        pass
+
+
+def _outcomes(trajectories: Sequence[Trajectory]) -> dict[str, float]:
+    n = max(len(trajectories), 1)
+    return {"reward": sum(t.reward for t in trajectories) / n, "correct": sum(t.correct for t in trajectories) / n,
+            "completion_tokens": sum(t.cost.completion_tokens for t in trajectories) / n}
+
+
+# ---- sft ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class SFTConfig:
+    source: str = "gold"
+    """``gold`` (the environment's gold policy on training tasks) or a trajectory store (``.jsonl``)."""
+    examples_per_step: int = 32
+    """Traces per optimizer step."""
+    verified_only: bool = True
+    """From a store, train only on traces the verifier judged correct."""
+
+
+class SFT(Learner):
+    """Token targets on external traces: demonstrations, teacher outputs, stored verified solutions."""
+
+    name, consumes, Config = "sft", frozenset({"off_policy", "teacher"}), SFTConfig
+
+    def setup(self, trainer: Any) -> None:
+        super().setup(trainer)
+        self._stored: list[Trajectory] | None = None
+        if self.config.source != "gold":
+            from envgym.rollout.store import TrajectoryStore
+
+            stored = [t for t in TrajectoryStore(self.config.source) if t.correct or not self.config.verified_only]
+            if not stored:
+                raise ValueError(f"sft: no {'verified ' if self.config.verified_only else ''}traces in {self.config.source}")
+            held_out = trainer.held_out_tasks()
+            self._stored = [t for t in stored if t.task_id not in held_out]
+
+    def batch(self, trainer, step):
+        n = self.config.examples_per_step
+        if self._stored is None:
+            traces = gold_traces(_env(trainer), trainer.task_seeds(step, n), trainer.tokenizer)
+        else:
+            traces = [retokenize(self._stored[i], trainer.tokenizer) for i in _epoch_order(trainer, len(self._stored), step, n)]
+        return [sample(t, ce_weight=1.0) for t in traces], {"traces": len(traces)}
+
+
+def _epoch_order(trainer: Any, size: int, step: int, n: int) -> list[int]:
+    """Indices of step ``step``'s examples: each epoch a fresh seeded permutation, no example twice in one."""
+    out = []
+    for i in range(step * n, (step + 1) * n):
+        epoch, position = divmod(i, size)
+        out.append(int(trainer.rng(epoch, stream=7).permutation(size)[position]))
+    return out
+
+
+def _env(trainer: Any) -> Any:
+    trainer.task_seeds(0, 0)  # makes the probe environment
+    return trainer._probe
+
+
+# ---- rlvr and its relatives ------------------------------------------------------------------------
+
+
+@dataclass
+class RLVRConfig:
+    prompts_per_step: int = 16
+    """Tasks per optimizer step."""
+    group_size: int = 8
+    """Samples per task (a GRPO group)."""
+    advantage: str = "grpo"
+    """Advantage estimator: ``grpo`` (group-normalised), ``rloo`` (leave-one-out), ``drgrpo`` (mean only)."""
+    dynamic_sampling: bool = True
+    """Drop groups whose rewards are all equal (no signal) and draw fresh tasks to refill the batch."""
+    max_sampling_rounds: int = 3
+    """With dynamic sampling, the most rounds of fresh tasks per step."""
+    overlong: Literal["mask", "none"] = "mask"
+    """``mask``: completions cut off by ``max_tokens`` count in no loss term (overlong masking)."""
+
+
+class RLVR(Learner):
+    """GRPO-family RL on fresh groups, rewarded by the environment's verifier."""
+
+    name, consumes, Config = "rlvr", frozenset({"on_policy"}), RLVRConfig
+
+    def batch(self, trainer, step):
+        groups, metrics = self.groups(trainer, step)
+        flat = [t for g in groups for t in g]
+        advantages = self.advantages(trainer, groups) if flat else []
+        samples = [sample(t, advantage=a, use=self._kept(t)) for t, a in zip(flat, advantages)]
+        metrics["overlong"] = sum(not self._kept(t) for t in flat) / max(len(flat), 1)
+        return samples, metrics
+
+    def groups(self, trainer: Any, step: int) -> tuple[list[list[Trajectory]], dict[str, Any]]:
+        """Fresh groups; with dynamic sampling, zero-variance groups are dropped and refilled."""
+        c = self.config
+        kept: list[list[Trajectory]] = []
+        seen: list[Trajectory] = []
+        dropped = 0
+        rounds = c.max_sampling_rounds if c.dynamic_sampling else 1
+        for round_ in range(rounds):
+            seeds = trainer.task_seeds(step, c.prompts_per_step - len(kept), stream=round_)
+            trajectories = trainer.rollout(seeds, c.group_size, tag=f"round{round_}")
+            seen += trajectories
+            for group in _by_group(trajectories):
+                group = self.complete(trainer, group)
+                if c.dynamic_sampling and len({t.reward for t in group}) == 1:
+                    dropped += 1
+                else:
+                    kept.append(group)
+            if len(kept) >= c.prompts_per_step:
+                break
+        return kept, {**_outcomes(seen), "groups": len(kept), "groups_dropped": dropped}
+
+    def complete(self, trainer: Any, group: list[Trajectory]) -> list[Trajectory]:
+        """A hook for ``guided``: change a group before it is judged for variance."""
+        return group
+
+    def advantages(self, trainer: Any, groups: list[list[Trajectory]]) -> list[float | list[float]]:
+        flat = [t for g in groups for t in g]
+        values = compute_advantages(self.config.advantage, [t.reward for t in flat], [t.group_id for t in flat])
+        return [float(v) for v in values]
+
+    def _kept(self, t: Trajectory) -> bool:
+        return not (self.config.overlong == "mask" and t.turns and t.turns[-1].finish_reason == "length")
+
+
+def _by_group(trajectories: Sequence[Trajectory]) -> list[list[Trajectory]]:
+    groups: dict[str, list[Trajectory]] = {}
+    for t in trajectories:
+        groups.setdefault(t.group_id or t.task_id, []).append(t)
+    return list(groups.values())
+
+
+@dataclass
+class ProcessConfig(RLVRConfig):
+    outcome_coef: float = 1.0
+    """Weight of the outcome (whole-trajectory) advantage on every token."""
+    process_coef: float = 1.0
+    """Weight of each step's reward, less the group's mean step reward, on that step's tokens."""
+    step_verifier: str | None = "math-steps"
+    """Verifier that scores steps when the environment's verdict has no step rewards (None: per-turn rewards only)."""
+
+
+class Process(RLVR):
+    """Step-level rewards spread over each step's tokens, combined with the outcome advantage.
+
+    Step rewards come from the verdict (``step_rewards``), else from ``step_verifier`` run on
+    each turn's text; in multi-turn episodes each turn's own reward is a step as well. A step's
+    tokens are found by decoding the completion's token prefixes, so the spans are exact.
+    """
+
+    name, consumes, Config = "process", frozenset({"on_policy"}), ProcessConfig
+
+    def setup(self, trainer):
+        super().setup(trainer)
+        import envgym
+
+        self._steps = envgym.make_verifier(self.config.step_verifier) if self.config.step_verifier else None
+
+    def advantages(self, trainer, groups):
+        outcome = super().advantages(trainer, groups)
+        out: list[list[float]] = []
+        i = 0
+        for group in groups:
+            steps = [self._step_rewards(trainer.tokenizer, t) for t in group]
+            values = [r for s in steps for _, r in s]
+            baseline = sum(values) / len(values) if values else 0.0
+            for t, spans in zip(group, steps):
+                length = len(t.turns[-1].prompt_ids) + len(t.turns[-1].completion_ids)
+                per_token = [self.config.outcome_coef * outcome[i]] * length
+                for (start, end), r in spans:
+                    for k in range(start, end):
+                        per_token[k] += self.config.process_coef * (r - baseline)
+                out.append(per_token)
+                i += 1
+        return out
+
+    def _step_rewards(self, tokenizer: Any, t: Trajectory) -> list[tuple[tuple[int, int], float]]:
+        """(token span, reward) per step, spans in the trajectory's training sequence."""
+        from envgym.verify.steps import split_steps
+
+        out = []
+        for turn in t.turns:
+            base = len(turn.prompt_ids)
+            rewards = turn.verdict.step_rewards if turn.verdict is not None else None
+            if rewards is None and self._steps is not None:
+                rewards = self._steps.verify(turn.text, None).step_rewards
+            if rewards:
+                steps = split_steps(turn.text)
+                for (start, end), r in zip(_token_spans(tokenizer, turn.completion_ids, turn.text, steps), rewards):
+                    out.append(((base + start, base + end), float(r)))
+            elif len(t.turns) > 1:
+                out.append(((base, base + len(turn.completion_ids)), float(turn.reward)))
+        return out
+
+
+def _token_spans(tokenizer: Any, ids: Sequence[int], text: str, steps: Sequence[str]) -> list[tuple[int, int]]:
+    """The token range covering each step's text (steps found in order in ``text``)."""
+    ends = [len(tokenizer.decode(list(ids[:k + 1]), skip_special_tokens=False)) for k in range(len(ids))]
+    spans, at = [], 0
+    for step in steps:
+        where = text.find(step, at)
+        if where < 0:
+            spans.append((0, 0))
+            continue
+        at = where + len(step)
+        first = next((k for k, e in enumerate(ends) if e > where), len(ids))
+        last = next((k for k, e in enumerate(ends) if e >= at), len(ids) - 1)
+        spans.append((first, last + 1))
+    return spans
+
+
+@dataclass
+class GuidedConfig(RLVRConfig):
+    guide: str = "gold"
+    """Where verified off-policy traces come from: ``gold`` (the environment's gold policy) or a trajectory store."""
+
+
+class Guided(RLVR):
+    """Interleaved on- and off-policy: a group whose samples all fail gets a verified trace in
+    place of its last sample, so RL can learn what it never samples (the trace's advantage is
+    large and positive; it has no sampling log-probs, so no importance weight)."""
+
+    name, consumes, Config = "guided", frozenset({"on_policy", "off_policy"}), GuidedConfig
+
+    def setup(self, trainer):
+        super().setup(trainer)
+        self._store: dict[str, Trajectory] = {}
+        if self.config.guide != "gold":
+            from envgym.rollout.store import TrajectoryStore
+
+            self._store = {t.task_id: t for t in TrajectoryStore(self.config.guide) if t.correct}
+        self.guided = 0
+
+    def complete(self, trainer, group):
+        if any(t.correct for t in group):
+            return group
+        first = group[0]
+        if self.config.guide == "gold":
+            trace = gold_traces(_env(trainer), [first.seed], trainer.tokenizer)[0]
+        elif first.task_id in self._store:
+            trace = retokenize(self._store[first.task_id], trainer.tokenizer, Provenance("off_policy", source=self.config.guide))
+        else:
+            return group
+        if not trace.correct:
+            return group
+        self.guided += 1
+        trace = dataclasses.replace(trace, group_id=first.group_id, metadata={"sample": len(group) - 1, "guide": True})
+        return [*group[:-1], trace]
+
+    def batch(self, trainer, step):
+        self.guided = 0
+        samples, metrics = super().batch(trainer, step)
+        return samples, {**metrics, "guided_groups": self.guided}
+
+
+# ---- refine ------------------------------------------------------------------------------------
+
+
+@dataclass
+class RefineConfig:
+    prompts_per_step: int = 16
+    """Tasks per optimizer step."""
+    group_size: int = 4
+    """Self-refined attempts per task."""
+    critique: Literal["env", "self"] = "env"
+    """Revise after the environment's feedback (``env``) or after the model's own check (``self``)."""
+    max_revisions: int = 1
+    """Revisions per attempt."""
+    rationalize: bool = True
+    """For tasks with no verified attempt, try once more with the answer as a hint (STaR) and keep it if verified."""
+
+
+class Refine(Learner):
+    """Self-refinement consolidated into the bare policy (ReST-EM with STaR rationalisation):
+    sample under the self-refine scaffold, verify, keep the successes as token targets after the
+    bare prompt, and repeat every step with the improved policy."""
+
+    name, consumes, Config = "refine", frozenset({"on_policy"}), RefineConfig
+
+    def batch(self, trainer, step):
+        from envgym.policy.scaffold import Rationalize, SelfRefine
+
+        c = self.config
+        seeds = trainer.task_seeds(step, c.prompts_per_step)
+        scaffold = SelfRefine(trainer.policy, max_revisions=c.max_revisions, critique=c.critique)
+        attempts = trainer.rollout(seeds, c.group_size, policy=scaffold, tag="refine")
+        kept = [t for t in attempts if t.correct]
+        rationalised: list[Trajectory] = []
+        if c.rationalize:
+            solved = {t.seed for t in kept}
+            failed = [s for s in seeds if s not in solved]
+            if failed:
+                rationalised = [t for t in trainer.rollout(failed, 1, policy=Rationalize(trainer.policy), tag="rationalize")
+                                if t.correct]
+        kept += rationalised
+        return [sample(t, ce_weight=1.0) for t in kept], {**_outcomes(attempts), "kept": len(kept),
+                                                           "rationalised": len(rationalised)}
+
+
+# ---- distill -----------------------------------------------------------------------------------
+
+
+@dataclass
+class DistillConfig:
+    teacher: str = ""
+    """The teacher: a Hugging Face model directory with the same tokenizer as the student."""
+    mode: Literal["on_policy", "off_policy"] = "on_policy"
+    """``on_policy``: per-token reverse-KL advantages from teacher log-probs on the student's samples;
+    ``off_policy``: token targets on the teacher's own samples."""
+    prompts_per_step: int = 16
+    """Tasks per optimizer step."""
+    samples_per_prompt: int = 1
+    """Samples per task (student's on-policy, teacher's off-policy)."""
+    verified_only: bool = False
+    """Off-policy: keep only teacher samples the verifier judged correct."""
+
+
+class Distill(Learner):
+    """Teacher-guided transfer; teacher and student may differ in size but must share a tokenizer."""
+
+    name, consumes, Config = "distill", frozenset({"on_policy", "teacher"}), DistillConfig
+
+    def setup(self, trainer):
+        super().setup(trainer)
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        if not self.config.teacher:
+            raise ValueError("distill: set the teacher (a model directory), e.g. --set teacher=runs/teacher/checkpoint")
+        tokenizer = AutoTokenizer.from_pretrained(self.config.teacher)
+        if tokenizer.get_vocab() != trainer.tokenizer.get_vocab() or tokenizer.eos_token_id != trainer.tokenizer.eos_token_id:
+            raise ValueError(f"distill: the teacher {self.config.teacher} has a different tokenizer from the student; "
+                             "token-level distillation needs the same vocabulary (use sft on teacher traces instead)")
+        self.teacher = AutoModelForCausalLM.from_pretrained(self.config.teacher, dtype=torch.float32).to(trainer.device)
+        self.teacher.eval().requires_grad_(False)
+        self._teacher_policy = None
+
+    def batch(self, trainer, step):
+        c = self.config
+        seeds = trainer.task_seeds(step, c.prompts_per_step)
+        if c.mode == "off_policy":
+            if self._teacher_policy is None:
+                import envgym
+
+                self._teacher_policy = envgym.make_policy("hf", self.teacher, trainer.tokenizer, name=f"teacher:{c.teacher}",
+                                                          device=trainer.device)
+            traces = trainer.rollout(seeds, c.samples_per_prompt, policy=self._teacher_policy, tag="teacher")
+            traces = [dataclasses.replace(t, provenance=Provenance("teacher", teacher_id=c.teacher)) for t in traces]
+            kept = [t for t in traces if t.correct or not c.verified_only]
+            return [sample(t, ce_weight=1.0) for t in kept], {**_outcomes(traces), "kept": len(kept)}
+        trajectories = trainer.rollout(seeds, c.samples_per_prompt, tag="student")
+        plain = [sample(t, advantage=0.0) for t in trajectories]
+        samples = []
+        kl = []
+        for start in range(0, len(plain), trainer.config.micro_batch):
+            chunk = plain[start:start + trainer.config.micro_batch]
+            batch = pad(chunk, trainer.tokenizer.pad_token_id, trainer.device)
+            with torch.no_grad():
+                teacher = token_logprobs(self.teacher, batch.ids, batch.attention)
+                student = token_logprobs(trainer.model, batch.ids, batch.attention)
+            gap = ((teacher - student) * batch.mask).cpu()
+            for row, s in enumerate(chunk):
+                per_token = gap[row, :len(s.ids)].tolist()
+                samples.append(dataclasses.replace(s, advantages=tuple(per_token)))
+                kl.append(-sum(per_token) / max(sum(s.mask), 1))
+        return samples, {**_outcomes(trajectories), "reverse_kl": sum(kl) / max(len(kl), 1)}
+
+
+LEARNERS: dict[str, type[Learner]] = {cls.name: cls for cls in (SFT, RLVR, Process, Refine, Distill, Guided)}
+
+
+def make_learner(name: str, config: Any = None) -> Learner:
+    """The learner registered as ``name`` (built-ins and plugins, through ``envgym_learners``)."""
+    from envgym.plugins import host
+    from envgym.registry import resolve
+
+    cls = resolve(host().component("learner", name).factory)
+    return cls(config)
+
+
+def learner_config(name: str) -> type:
+    from envgym.plugins import host
+    from envgym.registry import resolve
+
+    return resolve(host().component("learner", name).factory).Config
+

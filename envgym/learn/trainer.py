@@ -1,0 +1,506 @@
+"""The training loop every learner shares: collect, weight, optimise, push, evaluate, checkpoint.
+
+    trainer = Trainer(TrainConfig(env="envgym/Arithmetic-v0", learner="sft", steps=300))
+    trainer.train()            # resumes from output_dir/checkpoint when one is there
+
+A learner (``envgym.learn.learners``) turns a step number into weighted ``Sample``s, collecting
+on-policy rollouts through the trainer (``rollout``) or reading off-policy traces. The trainer
+does the rest, the same way for all of them:
+
+- optimise the shared loss (``policy_loss``) with AdamW, gradients accumulated over micro-batches
+  (exactly: each micro-batch's loss is scaled by its share of the batch's normaliser), clipped;
+- push the weights to the rollout engine (the ``hf`` policy shares the training model; ``vllm``
+  gets ``update_weights(state_dict)``) and bump the policy version;
+- evaluate greedy pass@1 on held-out tasks (seeds no training step draws, and whose task ids
+  training never sees);
+- checkpoint atomically: a plain Hugging Face model directory (config, safetensors, tokenizer)
+  plus ``trainer.pt`` (optimizer, step, RNG states, learner state).
+
+Resume is exact. Every random choice of step ``k`` derives from ``(seed, k)``, and a step's
+rollouts are written to ``rollouts/step-k-*.jsonl`` before it trains on them, so a run killed at
+any moment (SIGKILL included) resumes at the last checkpoint, replays the interrupted step from
+its stored rollouts, and trains on exactly the trajectories an uninterrupted run would have;
+``trained.jsonl`` records them, step by step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import random
+import shutil
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import torch
+
+from envgym.learn.loss import LossConfig, LossInputs, policy_loss
+from envgym.learn.sequences import Sample, pad, token_logprobs
+from envgym.policy.base import SamplingParams
+from envgym.rollout.collector import RolloutConfig, collect
+from envgym.rollout.pool import LocalEnvPool
+from envgym.rollout.store import TrajectoryStore
+from envgym.types import Trajectory
+
+EVAL_SEED_BASE = 2**31 - 2**20  # held-out seeds start here; training seeds are drawn below it
+
+
+@dataclass
+class TrainConfig:
+    """Everything about a run except the learner's own settings (``learner_config``)."""
+
+    env: str
+    """Environment id the learner trains on, e.g. ``envgym/Arithmetic-v0``."""
+    learner: str = "rlvr"
+    """Learner name: sft, rlvr, process, refine, distill, guided (plugins add more)."""
+    learner_config: Any = None
+    """The learner's typed config (e.g. ``RLVRConfig``); None takes its defaults."""
+    model: str = "tiny"
+    """A Hugging Face model directory, or ``tiny`` for envgym's local tiny model (no download)."""
+    output_dir: str = "runs/train"
+    """Where checkpoints, metrics, rollouts and the trained-on record go."""
+    env_kwargs: dict[str, Any] = field(default_factory=dict)
+    """Keyword arguments for ``envgym.make``."""
+    policy: Literal["hf", "vllm"] = "hf"
+    """Rollout engine: ``hf`` shares the training model; ``vllm`` gets weights pushed each step."""
+    steps: int = 100
+    """Optimizer steps."""
+    lr: float = 1e-3
+    """AdamW learning rate (after warm-up)."""
+    weight_decay: float = 0.0
+    """AdamW weight decay."""
+    warmup_steps: int = 0
+    """Linear learning-rate warm-up."""
+    max_grad_norm: float = 1.0
+    """Gradient clipping by global norm (0 turns it off)."""
+    micro_batch: int = 64
+    """Sequences per forward/backward; gradients accumulate over the step's whole batch."""
+    precision: Literal["fp32", "bf16"] = "fp32"
+    """bf16 runs the forward pass under autocast; log-probs and the loss stay fp32."""
+    lora_rank: int = 0
+    """Above 0, train LoRA adapters of this rank (needs ``peft``) instead of every weight."""
+    lora_alpha: int = 16
+    """LoRA scaling numerator."""
+    temperature: float = 1.0
+    """Sampling temperature for on-policy rollouts."""
+    top_p: float = 1.0
+    """Nucleus sampling mass for on-policy rollouts."""
+    max_tokens: int = 64
+    """Most new tokens per model turn."""
+    max_context_tokens: int = 1024
+    """Most tokens per episode."""
+    eval_every: int = 0
+    """Evaluate every N steps (0: only before the first and after the last step)."""
+    eval_tasks: int = 100
+    """Held-out tasks for evaluation (greedy pass@1)."""
+    checkpoint_every: int = 1
+    """Checkpoint every N steps (and always at the end)."""
+    seed: int = 0
+    """Seeds data order, sampling and initialisation."""
+    loss: LossConfig = field(default_factory=LossConfig)
+    """The shared loss's settings (clipping, KL, normalisation, IS correction)."""
+    ray_address: str | None = None
+    """Run environments in Ray actors: ``local`` starts a local instance, or a cluster address."""
+    env_threads: int = 1
+    """Environments stepped at once in this process (for sandboxed environments)."""
+    progress: bool = True
+    """Show a progress bar."""
+    tensorboard: bool = False
+    """Also write metrics for TensorBoard (needs ``tensorboard``)."""
+    wandb_project: str | None = None
+    """Also log metrics to this Weights & Biases project (needs ``wandb``)."""
+    device: str = "auto"
+    """``cpu``, ``cuda`` or ``auto``."""
+
+    def __post_init__(self) -> None:
+        for name in ("steps", "micro_batch", "max_tokens", "eval_tasks", "checkpoint_every"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"TrainConfig.{name} must be at least 1, got {getattr(self, name)}")
+        if self.precision not in ("fp32", "bf16"):
+            raise ValueError(f"TrainConfig.precision must be 'fp32' or 'bf16', got {self.precision!r}")
+        if self.policy not in ("hf", "vllm"):
+            raise ValueError(f"TrainConfig.policy must be 'hf' or 'vllm', got {self.policy!r}")
+
+
+class Trainer:
+    """One run: the model, its rollout engine, the learner and the loop."""
+
+    def __init__(self, config: TrainConfig, *, model: Any = None, tokenizer: Any = None) -> None:
+        from envgym.learn.learners import make_learner
+
+        self.config = config
+        self.out = Path(config.output_dir)
+        self.device = ("cuda" if torch.cuda.is_available() else "cpu") if config.device == "auto" else config.device
+        _seed_everything(config.seed)
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # a bar per checkpoint save/load; the run has its own
+        self.model, self.tokenizer = _load(config, model, tokenizer)
+        self.model.to(self.device)
+        if config.lora_rank > 0:
+            self.model = _with_lora(self.model, config)
+        self.learner = make_learner(config.learner, config.learner_config)
+        self.policy = self._rollout_engine()
+        self.pool = self._pool()
+        self.optimizer = torch.optim.AdamW([p for p in self.model.parameters() if p.requires_grad],
+                                           lr=config.lr, weight_decay=config.weight_decay)
+        warmup = max(config.warmup_steps, 0)
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda s: min(1.0, (s + 1) / (warmup + 1)))
+        self.step = 0
+        self._probe = None
+        self._held_out: set[str] | None = None
+        self._rollout_calls = 0
+        self._logger = _Logger(self.out, config)
+        self.learner.setup(self)
+
+    # ---- what learners use ---------------------------------------------------------------------
+
+    def rng(self, step: int, stream: int = 0) -> np.random.Generator:
+        """The random generator of step ``step`` (and a learner's stream): the same on resume."""
+        return np.random.default_rng([self.config.seed, step, stream])
+
+    def task_seeds(self, step: int, n: int, stream: int = 0) -> list[int]:
+        """``n`` training task seeds for a step: reproducible, and never a held-out task."""
+        rng, held_out, out = self.rng(step, 1000 + stream), self.held_out_tasks(), []
+        while len(out) < n:
+            seed = int(rng.integers(0, EVAL_SEED_BASE))
+            if self._task_id(seed) not in held_out:
+                out.append(seed)
+        return out
+
+    def held_out_tasks(self) -> set[str]:
+        if self._held_out is None:
+            self._held_out = {self._task_id(s) for s in self.eval_seeds()}
+        return self._held_out
+
+    def eval_seeds(self) -> list[int]:
+        return list(range(EVAL_SEED_BASE, EVAL_SEED_BASE + self.config.eval_tasks))
+
+    def sampling(self, **overrides: Any) -> SamplingParams:
+        c = self.config
+        params = SamplingParams(temperature=c.temperature, top_p=c.top_p, max_tokens=c.max_tokens,
+                                seed=hash((c.seed, self.step, self._rollout_calls)) % 2**31)
+        return dataclasses.replace(params, **overrides)
+
+    def rollout(self, seeds: Sequence[int], group_size: int = 1, *, policy: Any = None, tag: str = "rollout",
+                sampling: SamplingParams | None = None) -> list[Trajectory]:
+        """Collect episodes for the current step (on-policy unless ``policy`` is another), stored
+        under ``rollouts/`` before they are returned, so a resumed step trains on the same ones."""
+        self._rollout_calls += 1
+        params = sampling or self.sampling()
+        config = RolloutConfig(group_size=group_size, sampling=params, max_context_tokens=self.config.max_context_tokens,
+                               env_threads=self.config.env_threads)
+        store = TrajectoryStore(self.out / "rollouts" / f"step-{self.step:06d}-{self._rollout_calls:02d}-{tag}.jsonl")
+        collect(self.pool, policy or self.policy, seeds, config, store=store)
+        wanted = {f"{s}#{k}" for s in seeds for k in range(group_size)}
+        found = [t for t in store if f"{t.seed}#{t.metadata.get('sample', 0)}" in wanted]
+        return sorted(found, key=lambda t: (list(seeds).index(t.seed), t.metadata.get("sample", 0)))
+
+    # ---- the loop ------------------------------------------------------------------------------
+
+    def train(self) -> dict[str, Any]:
+        """Run to ``config.steps`` (resuming from a checkpoint if there is one); return the last metrics."""
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._resume()
+        c = self.config
+        if self.step == 0:
+            self._logger.log({"step": 0, **self.evaluate()})
+        progress = Progress(TextColumn(f"train {c.learner}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            TextColumn("{task.fields[info]}"), disable=not c.progress, transient=True)
+        last: dict[str, Any] = {}
+        with progress:
+            bar = progress.add_task("steps", total=c.steps, completed=self.step, info="")
+            while self.step < c.steps:
+                last = self.train_step()
+                progress.update(bar, completed=self.step, info=_brief(last))
+        self._logger.close()
+        return last or {"step": self.step, **self.evaluate()}  # resumed a finished run
+
+    def train_step(self) -> dict[str, Any]:
+        """One step: samples from the learner, one optimizer update, push, maybe evaluate/checkpoint."""
+        start = time.perf_counter()
+        self._rollout_calls = 0
+        samples, metrics = self.learner.batch(self, self.step)
+        collected = time.perf_counter()
+        metrics.update(self.update(samples))
+        self.push_weights()
+        self.step += 1
+        metrics.update(step=self.step, seconds=time.perf_counter() - start, rollout_seconds=collected - start,
+                       lr=self.scheduler.get_last_lr()[0], policy_version=self.policy.version)
+        c = self.config
+        if (c.eval_every and self.step % c.eval_every == 0) or self.step == c.steps:
+            metrics.update(self.evaluate())
+        self._logger.log(metrics, trained=[s.key for s in samples])
+        if self.step % c.checkpoint_every == 0 or self.step == c.steps:
+            self.save_checkpoint()
+        return metrics
+
+    def update(self, samples: Sequence[Sample]) -> dict[str, float]:
+        """One optimizer step on the samples (gradients accumulated over micro-batches)."""
+        counted = [s for s in samples if any(s.mask)]
+        if not counted:
+            self.scheduler.step()
+            return {"loss": 0.0, "samples": 0, "tokens": 0}
+        self.model.train()
+        norm = self.config.loss.normalization
+        total = sum(sum(s.mask) for s in counted) if norm == "token" else len(counted)
+        sums: dict[str, float] = {}
+        for start in range(0, len(counted), self.config.micro_batch):
+            micro = counted[start:start + self.config.micro_batch]
+            batch = pad(micro, self.tokenizer.pad_token_id, self.device)
+            with torch.autocast(self.device if self.device != "cuda" else "cuda", dtype=torch.bfloat16,
+                                enabled=self.config.precision == "bf16"):
+                logprobs = token_logprobs(self.model, batch.ids, batch.attention)
+            rollout = batch.rollout_logprobs
+            if rollout is not None:  # tokens the engine did not sample get importance weight 1
+                rollout = torch.where(torch.isnan(rollout), logprobs.detach().float(), rollout)
+            inputs = LossInputs(logprobs=logprobs.float(), mask=batch.mask, advantages=batch.advantages,
+                                ce_weights=batch.ce_weights, rollout_logprobs=rollout,
+                                ref_logprobs=self.learner.ref_logprobs(self, batch))
+            loss, parts = policy_loss(inputs, self.config.loss)
+            share = (batch.tokens if norm == "token" else len(micro)) / total
+            (loss * share).backward()
+            for k, v in parts.items():
+                sums[k] = sums.get(k, 0.0) + v * (share if k != "tokens" else 1.0)
+        params = [p for p in self.model.parameters() if p.requires_grad]
+        grad_norm = torch.nn.utils.clip_grad_norm_(params, self.config.max_grad_norm or math.inf)
+        self.optimizer.step()
+        self.optimizer.zero_grad(set_to_none=True)
+        self.scheduler.step()
+        return {**{k: float(v) for k, v in sums.items()}, "loss": float(sum(sums.get(k, 0.0) for k in ("pg_loss", "ce_loss"))
+                                                                         + self.config.loss.kl_coef * sums.get("kl", 0.0)),
+                "grad_norm": float(grad_norm), "samples": len(counted)}
+
+    def push_weights(self) -> None:
+        """Make the rollout engine sample from the new weights; its version goes up by one."""
+        if getattr(self.policy, "model", None) is self.model:
+            self.policy.version += 1
+        else:
+            self.policy.update_weights(_plain_state_dict(self.model))
+
+    def evaluate(self, seeds: Sequence[int] | None = None) -> dict[str, float]:
+        """Greedy pass@1 and mean reward on the held-out tasks."""
+        params = dataclasses.replace(self.sampling(), temperature=0.0, seed=None)
+        config = RolloutConfig(sampling=params, max_context_tokens=self.config.max_context_tokens,
+                               env_threads=self.config.env_threads)
+        trajectories = collect(self.pool, self.policy, list(seeds or self.eval_seeds()), config)
+        return {"eval_pass@1": sum(t.correct for t in trajectories) / len(trajectories),
+                "eval_reward": sum(t.reward for t in trajectories) / len(trajectories)}
+
+    # ---- checkpoints -----------------------------------------------------------------------------
+
+    def save_checkpoint(self) -> Path:
+        """Write ``checkpoint/`` atomically: a temporary folder renamed over the old one."""
+        final, tmp, old = self.out / "checkpoint", self.out / "checkpoint.tmp", self.out / "checkpoint.old"
+        shutil.rmtree(tmp, ignore_errors=True)
+        export_model(self.model, self.tokenizer, tmp)
+        state = {
+            "step": self.step, "optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict(),
+            "trainable": {k: v for k, v in self.model.state_dict().items()} if self.config.lora_rank else None,
+            "policy_version": self.policy.version, "learner": self.learner.state_dict(),
+            "rng": {"torch": torch.get_rng_state(), "python": random.getstate(), "numpy": np.random.get_state()},
+        }
+        torch.save(state, tmp / "trainer.pt")
+        _fsync_dir(tmp)
+        if final.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            final.rename(old)
+        tmp.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+        return final
+
+    def _resume(self) -> None:
+        final, old = self.out / "checkpoint", self.out / "checkpoint.old"
+        source = final if (final / "trainer.pt").exists() else old if (old / "trainer.pt").exists() else None
+        if source is None:
+            self._logger.truncate(0)
+            return
+        state = torch.load(source / "trainer.pt", weights_only=False)
+        if state["trainable"] is not None:
+            self.model.load_state_dict(state["trainable"])
+        else:
+            from safetensors.torch import load_file
+
+            weights = load_file(source / "model.safetensors")
+            missing, unexpected = self.model.load_state_dict(weights, strict=False)
+            if unexpected or [k for k in missing if "lm_head" not in k]:
+                raise RuntimeError(f"checkpoint {source} does not fit the model: missing {missing[:3]}, unexpected {unexpected[:3]}")
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.scheduler.load_state_dict(state["scheduler"])
+        torch.set_rng_state(state["rng"]["torch"])
+        random.setstate(state["rng"]["python"])
+        np.random.set_state(state["rng"]["numpy"])
+        self.learner.load_state_dict(state["learner"])
+        self.step = state["step"]
+        self.push_weights()
+        self.policy.version = state["policy_version"]
+        self._logger.truncate(self.step)
+
+    # ---- helpers ---------------------------------------------------------------------------------
+
+    def _task_id(self, seed: int) -> str:
+        if self._probe is None:
+            import envgym
+
+            self._probe = envgym.make(self.config.env, **self.config.env_kwargs)
+        return self._probe.reset(seed=seed)[1]["task_id"]
+
+    def _rollout_engine(self) -> Any:
+        import envgym
+
+        if self.config.policy == "hf":  # generates with the training model itself: nothing to copy
+            return envgym.make_policy("hf", self.model, self.tokenizer, name=Path(self.config.model).name, device=self.device)
+        tmp = self.out / "engine-init"
+        export_model(self.model, self.tokenizer, tmp)
+        return envgym.make_policy("vllm", str(tmp), name=Path(self.config.model).name)
+
+    def _pool(self) -> Any:
+        c = self.config
+        if c.ray_address is None:
+            return LocalEnvPool(c.env, dict(c.env_kwargs), threads=c.env_threads)
+        from envgym.rollout.ray_pool import RayEnvPool
+
+        return RayEnvPool(c.env, dict(c.env_kwargs), address=None if c.ray_address == "local" else c.ray_address)
+
+    def close(self) -> None:
+        self.pool.close()
+        self._logger.close()
+
+
+# ---- module helpers ----------------------------------------------------------------------------
+
+
+def export_model(model: Any, tokenizer: Any, path: Path) -> Path:
+    """A standalone Hugging Face directory (LoRA merged in), loadable without envgym."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    if hasattr(model, "merge_and_unload"):
+        import copy
+
+        model = copy.deepcopy(model).merge_and_unload()
+    model.save_pretrained(path, safe_serialization=True)
+    tokenizer.save_pretrained(path)
+    return path
+
+
+def _plain_state_dict(model: Any) -> dict[str, Any]:
+    if hasattr(model, "merge_and_unload"):
+        import copy
+
+        model = copy.deepcopy(model).merge_and_unload()
+    return {k: v.detach() for k, v in model.state_dict().items()}
+
+
+def _load(config: TrainConfig, model: Any, tokenizer: Any) -> tuple[Any, Any]:
+    if model is not None:
+        if tokenizer is None:
+            raise ValueError("Trainer: pass the tokenizer with a loaded model")
+        return model, tokenizer
+    if config.model == "tiny":
+        from envgym.models import build_model, build_tokenizer
+
+        tokenizer = build_tokenizer()
+        return build_model(tokenizer, seed=config.seed), tokenizer
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    path = Path(config.model)
+    if not path.is_dir():
+        raise FileNotFoundError(f"TrainConfig.model: {path} is not a model directory; pass a Hugging Face directory or 'tiny'")
+    return AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32), AutoTokenizer.from_pretrained(path)
+
+
+def _with_lora(model: Any, config: TrainConfig) -> Any:
+    try:
+        import peft
+    except ImportError as exc:
+        raise ImportError("TrainConfig.lora_rank needs peft: pip install 'envgym[train]'") from exc
+    lora = peft.LoraConfig(r=config.lora_rank, lora_alpha=config.lora_alpha, target_modules="all-linear",
+                           task_type="CAUSAL_LM")
+    return peft.get_peft_model(model, lora)
+
+
+def _seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+def _fsync_dir(path: Path) -> None:
+    for f in path.iterdir():
+        with open(f, "rb") as handle:
+            os.fsync(handle.fileno())
+
+
+def _brief(metrics: Mapping[str, Any]) -> str:
+    keys = ("loss", "reward", "eval_pass@1")
+    return "  ".join(f"{k} {metrics[k]:.3f}" for k in keys if isinstance(metrics.get(k), float))
+
+
+class _Logger:
+    """metrics.jsonl and trained.jsonl (plus TensorBoard / W&B when asked), cut back on resume."""
+
+    def __init__(self, out: Path, config: TrainConfig) -> None:
+        self.out, self.config = out, config
+        self._tb = self._wandb = None
+
+    def truncate(self, step: int) -> None:
+        """Drop lines of steps after ``step`` (logged after the last checkpoint by a killed run)."""
+        self.out.mkdir(parents=True, exist_ok=True)
+        for name in ("metrics.jsonl", "trained.jsonl"):
+            path = self.out / name
+            if path.exists():
+                keep = []
+                for line in path.read_text().splitlines():
+                    try:
+                        if step > 0 and json.loads(line)["step"] <= step:  # a fresh run (step 0) keeps nothing
+                            keep.append(line)
+                    except (json.JSONDecodeError, KeyError):
+                        continue
+                path.write_text("".join(k + "\n" for k in keep))
+        if step == 0:
+            shutil.rmtree(self.out / "rollouts", ignore_errors=True)
+
+    def log(self, metrics: Mapping[str, Any], trained: Sequence[str] | None = None) -> None:
+        self._append("metrics.jsonl", dict(metrics))
+        if trained is not None:
+            self._append("trained.jsonl", {"step": metrics["step"], "keys": list(trained)})
+        numbers = {k: v for k, v in metrics.items() if isinstance(v, (int, float)) and k != "step"}
+        if self.config.tensorboard:
+            if self._tb is None:
+                try:
+                    from torch.utils.tensorboard import SummaryWriter
+                except ImportError as exc:
+                    raise ImportError("TrainConfig.tensorboard needs tensorboard: pip install tensorboard") from exc
+                self._tb = SummaryWriter(str(self.out / "tensorboard"))
+            for k, v in numbers.items():
+                self._tb.add_scalar(k, v, metrics["step"])
+        if self.config.wandb_project:
+            if self._wandb is None:
+                try:
+                    import wandb
+                except ImportError as exc:
+                    raise ImportError("TrainConfig.wandb_project needs wandb: pip install wandb") from exc
+                self._wandb = wandb.init(project=self.config.wandb_project, dir=str(self.out), resume="allow")
+            self._wandb.log(numbers, step=metrics["step"])
+
+    def _append(self, name: str, record: Mapping[str, Any]) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+        with open(self.out / name, "a") as f:
+            f.write(json.dumps(record, default=float) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+
+    def close(self) -> None:
+        if self._tb is not None:
+            self._tb.close()
+            self._tb = None
+        if self._wandb is not None:
+            self._wandb.finish()
+            self._wandb = None

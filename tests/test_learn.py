@@ -1,0 +1,132 @@
+"""Learners on the tiny model: each one's step moves every trainable weight; errors are clear."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import envgym  # noqa: E402
+from envgym.learn.learners import (  # noqa: E402
+    DistillConfig, GuidedConfig, ProcessConfig, RefineConfig, RLVRConfig, SFTConfig, make_learner,
+)
+from envgym.learn.trainer import TrainConfig, Trainer  # noqa: E402
+from envgym.models import build_model, build_tokenizer, save_tiny  # noqa: E402
+from envs_for_learn import LETTER  # noqa: E402
+
+SMALL = dict(prompts_per_step=4, group_size=4)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def letter_env():
+    envgym.load_plugins(extra=["envs_for_learn"])
+    assert LETTER in envgym.list_envs()
+
+
+@pytest.fixture(scope="module")
+def teacher(tmp_path_factory):
+    return str(save_tiny(tmp_path_factory.mktemp("teacher") / "model", seed=11, hidden_size=192, heads=3))
+
+
+def trainer_for(tmp_path, learner, learner_config, **overrides):
+    config = TrainConfig(env=LETTER, learner=learner, learner_config=learner_config, output_dir=str(tmp_path / learner),
+                         steps=1, lr=1e-3, max_tokens=24, eval_tasks=4, progress=False, **overrides)
+    return Trainer(config)
+
+
+LEARNERS = {
+    "sft": SFTConfig(examples_per_step=4),
+    "rlvr": RLVRConfig(**SMALL),
+    "process": ProcessConfig(**SMALL),
+    "refine": RefineConfig(prompts_per_step=4, group_size=2),
+    "guided": GuidedConfig(prompts_per_step=6, group_size=2, dynamic_sampling=False),
+    "distill": None,  # the teacher fixture fills it in
+}
+
+
+@pytest.mark.parametrize("name", sorted(LEARNERS))
+def test_one_step_changes_every_trainable_parameter(tmp_path, teacher, name):
+    config = LEARNERS[name] or DistillConfig(teacher=teacher, prompts_per_step=4, samples_per_prompt=2)
+    trainer = trainer_for(tmp_path, name, config)
+    before = {k: v.detach().clone() for k, v in trainer.model.named_parameters() if v.requires_grad}
+    metrics = trainer.train_step()
+    trainer.close()
+    assert metrics["samples"] > 0, metrics
+    unchanged = [k for k, v in trainer.model.named_parameters() if v.requires_grad and torch.equal(v, before[k])]
+    assert unchanged == []
+    assert trainer.policy.version == 1  # pushed to the rollout engine
+
+
+def test_guided_puts_a_verified_trace_into_groups_that_all_failed(tmp_path):
+    trainer = trainer_for(tmp_path, "guided", GuidedConfig(prompts_per_step=8, group_size=1, dynamic_sampling=False))
+    samples, metrics = trainer.learner.batch(trainer, 0)
+    trainer.close()
+    assert metrics["guided_groups"] > 0
+    gold = [s for s in samples if all(lp is None for lp in s.rollout_logprobs)]
+    assert len(gold) == metrics["guided_groups"]
+
+
+def test_process_puts_step_rewards_on_their_own_tokens():
+    from envgym.learn.learners import _token_spans
+
+    tokenizer = build_tokenizer()
+    text = "12 * 3 = 36\n36 + 1 = 38\nThe answer is \\boxed{38}."
+    ids = tokenizer.encode(text, add_special_tokens=False) + [tokenizer.eos_token_id]
+    steps = ["12 * 3 = 36", "36 + 1 = 38", "The answer is \\boxed{38}."]
+    spans = _token_spans(tokenizer, ids, text, steps)
+    assert [tokenizer.decode(ids[a:b]).strip() for a, b in spans] == steps
+    verdict = envgym.make_verifier("math-steps").verify(text, None)
+    assert verdict.step_rewards[:2] == (1.0, 0.0)  # the second step's arithmetic is wrong
+
+
+def test_distill_refuses_a_teacher_with_another_tokenizer(tmp_path):
+    from transformers import PreTrainedTokenizerFast
+
+    other = build_tokenizer(corpus=["completely different text " * 50], vocab_size=300)
+    path = tmp_path / "teacher"
+    build_model(other).save_pretrained(path)
+    other.save_pretrained(path)
+    assert isinstance(other, PreTrainedTokenizerFast)
+    with pytest.raises(ValueError, match="different tokenizer"):
+        trainer_for(tmp_path, "distill", DistillConfig(teacher=str(path)))
+
+
+def test_learner_settings_are_checked():
+    with pytest.raises(ValueError, match="unknown settings.*grop_size"):
+        make_learner("rlvr", {"grop_size": 4})
+    with pytest.raises(TypeError, match="RLVRConfig"):
+        make_learner("rlvr", SFTConfig())
+    with pytest.raises(envgym.ComponentNotFoundError):
+        make_learner("ppo-from-the-future")
+    assert make_learner("rlvr", {"group_size": 4}).config.group_size == 4
+    for name in LEARNERS:
+        learner = make_learner(name)
+        assert learner.consumes <= {"on_policy", "off_policy", "teacher"} and learner.consumes
+
+
+def test_kl_anchor_loads_a_frozen_reference_and_counts(tmp_path):
+    from envgym.learn.loss import LossConfig
+
+    trainer = trainer_for(tmp_path, "rlvr", RLVRConfig(**SMALL), loss=LossConfig(kl_coef=0.1))
+    assert trainer.learner.reference is not None
+    assert not any(p.requires_grad for p in trainer.learner.reference.parameters())
+    first = trainer.train_step()
+    trainer.close()
+    assert first["kl"] == pytest.approx(0.0, abs=1e-6)  # the first step starts at the reference
+
+
+def test_checkpoint_is_a_plain_hugging_face_directory(tmp_path):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    trainer = trainer_for(tmp_path, "sft", SFTConfig(examples_per_step=4))
+    trainer.train()
+    trainer.close()
+    path = tmp_path / "sft" / "checkpoint"
+    model, tokenizer = AutoModelForCausalLM.from_pretrained(path), AutoTokenizer.from_pretrained(path)
+    for (name, saved), live in zip(model.state_dict().items(), trainer.model.state_dict().values()):
+        assert torch.equal(saved, live), name
+    text = "Say the letter q.\nThe letter is q."
+    assert tokenizer.encode(text, add_special_tokens=False) == trainer.tokenizer.encode(text, add_special_tokens=False)
+    assert dataclasses.asdict(trainer.config)["steps"] == 1
