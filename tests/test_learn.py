@@ -130,3 +130,29 @@ def test_checkpoint_is_a_plain_hugging_face_directory(tmp_path):
     text = "Say the letter q.\nThe letter is q."
     assert tokenizer.encode(text, add_special_tokens=False) == trainer.tokenizer.encode(text, add_special_tokens=False)
     assert dataclasses.asdict(trainer.config)["steps"] == 1
+
+
+def test_lora_trains_adapters_only_and_exports_a_merged_plain_model(tmp_path):
+    pytest.importorskip("peft")
+    from transformers import AutoModelForCausalLM
+
+    trainer = trainer_for(tmp_path, "sft", SFTConfig(examples_per_step=4), lora_rank=4)
+    trainable = {k: v.detach().clone() for k, v in trainer.model.named_parameters() if v.requires_grad}
+    frozen = {k: v.detach().clone() for k, v in trainer.model.named_parameters() if not v.requires_grad}
+    assert trainable and all("lora_" in k for k in trainable)
+    trainer.train()
+    trainer.close()
+    params = dict(trainer.model.named_parameters())
+    assert all(not torch.equal(params[k], v) for k, v in trainable.items() if "lora_B" in k)  # B starts at 0
+    assert all(torch.equal(params[k], v) for k, v in frozen.items())
+    exported = AutoModelForCausalLM.from_pretrained(tmp_path / "sft" / "checkpoint")
+    assert not any("lora" in k for k in exported.state_dict())
+    ids = torch.tensor([trainer.tokenizer.encode("Say the letter q.", add_special_tokens=False)])
+    with torch.no_grad():
+        assert torch.allclose(exported(ids).logits, trainer.model(input_ids=ids).logits, atol=1e-4)
+    again = trainer_for(tmp_path, "sft", SFTConfig(examples_per_step=4), lora_rank=4)
+    again._resume()
+    assert again.step == 1
+    resumed = dict(again.model.named_parameters())
+    assert all(torch.equal(resumed[k], params[k]) for k in trainable)
+    again.close()

@@ -370,8 +370,11 @@ class Trainer:
         return RayEnvPool(c.env, dict(c.env_kwargs), address=None if c.ray_address == "local" else c.ray_address)
 
     def close(self) -> None:
+        """Close the environments, the logs and the rollout engine (a vLLM engine frees its memory)."""
         self.pool.close()
         self._logger.close()
+        if hasattr(self.policy, "close"):
+            self.policy.close()
 
 
 # ---- module helpers ----------------------------------------------------------------------------
