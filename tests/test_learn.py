@@ -31,8 +31,9 @@ def teacher(tmp_path_factory):
 
 
 def trainer_for(tmp_path, learner, learner_config, **overrides):
+    settings = dict(steps=1, lr=1e-3, max_tokens=24, eval_tasks=4, progress=False) | overrides
     config = TrainConfig(env=LETTER, learner=learner, learner_config=learner_config, output_dir=str(tmp_path / learner),
-                         steps=1, lr=1e-3, max_tokens=24, eval_tasks=4, progress=False, **overrides)
+                         **settings)
     return Trainer(config)
 
 
@@ -156,3 +157,44 @@ def test_lora_trains_adapters_only_and_exports_a_merged_plain_model(tmp_path):
     resumed = dict(again.model.named_parameters())
     assert all(torch.equal(resumed[k], params[k]) for k in trainable)
     again.close()
+
+
+def test_metrics_reach_tensorboard(tmp_path):
+    pytest.importorskip("tensorboard")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    trainer = trainer_for(tmp_path, "sft", SFTConfig(examples_per_step=4), tensorboard=True, steps=2)
+    trainer.train()
+    trainer.close()
+    events = EventAccumulator(str(tmp_path / "sft" / "tensorboard"))
+    events.Reload()
+    assert [e.step for e in events.Scalars("ce_loss")] == [1, 2]
+    assert [e.step for e in events.Scalars("eval_pass@1")] == [0, 2]
+
+
+def test_sft_from_a_trajectory_store_trains_on_verified_traces_only(tmp_path):
+    import json
+
+    from envgym.learn.traces import gold_traces
+    from envgym.rollout.store import TrajectoryStore
+
+    env = envgym.make(LETTER)
+    tokenizer = build_tokenizer()
+    good = gold_traces(env, [1, 2, 3], tokenizer)
+    bad = [dataclasses.replace(t, correct=False, reward=0.0, group_id=f"bad-{t.seed}") for t in gold_traces(env, [4, 5], tokenizer)]
+    store = TrajectoryStore(tmp_path / "traces.jsonl")
+    store.append(good + bad)
+    trainer = trainer_for(tmp_path, "sft", SFTConfig(source=str(store.path), examples_per_step=3), steps=2)
+    trainer.train()
+    trainer.close()
+    trained = [json.loads(line)["keys"] for line in (tmp_path / "sft" / "trained.jsonl").read_text().splitlines()]
+    assert all(sorted(keys) == sorted(f"{t.group_id}#0" for t in good) for keys in trained)  # one epoch per step
+
+
+def test_bf16_autocast_step(tmp_path):
+    trainer = trainer_for(tmp_path, "sft", SFTConfig(examples_per_step=4), precision="bf16")
+    before = {k: v.detach().clone() for k, v in trainer.model.named_parameters()}
+    metrics = trainer.train_step()
+    trainer.close()
+    assert metrics["ce_loss"] > 0 and all(v.dtype == torch.float32 for v in trainer.model.parameters())
+    assert not any(torch.equal(v, before[k]) for k, v in trainer.model.named_parameters())
