@@ -24,7 +24,7 @@ from typing import Any, ClassVar, Literal
 import torch
 
 from envgym.learn.advantages import compute_advantages
-from envgym.learn.sequences import Batch, Sample, pad, sample, token_logprobs
+from envgym.learn.sequences import Batch, Sample, pad, sample
 from envgym.learn.traces import gold_traces, retokenize
 from envgym.types import Provenance, Trajectory
 
@@ -62,7 +62,7 @@ class Learner:
         if self.reference is None:
             return None
         with torch.no_grad():
-            return token_logprobs(self.reference, batch.ids, batch.attention)
+            return batch.logprobs(self.reference)
 
     def state_dict(self) -> dict[str, Any]:
         return {}
@@ -426,11 +426,9 @@ class Distill(Learner):
         kl = []
         for start in range(0, len(plain), trainer.config.micro_batch):
             chunk = plain[start:start + trainer.config.micro_batch]
-            batch = pad(chunk, trainer.tokenizer.pad_token_id, trainer.device)
+            batch = pad(chunk, trainer.tokenizer.pad_token_id, trainer.device, share_prompts=False)
             with torch.no_grad():
-                teacher = token_logprobs(self.teacher, batch.ids, batch.attention)
-                student = token_logprobs(trainer.model, batch.ids, batch.attention)
-            gap = ((teacher - student) * batch.mask).cpu()
+                gap = ((batch.logprobs(self.teacher) - batch.logprobs(trainer.model)) * batch.mask).cpu()
             for row, s in enumerate(chunk):
                 per_token = gap[row, :len(s.ids)].tolist()
                 samples.append(dataclasses.replace(s, advantages=tuple(per_token)))

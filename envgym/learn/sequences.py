@@ -61,7 +61,19 @@ def sample(trajectory: Trajectory, *, advantage: float | Sequence[float] | None 
 
 @dataclass
 class Batch:
-    """Padded tensors of a list of samples (right padding)."""
+    """Padded tensors of a list of samples, in one of two layouts.
+
+    Full layout (``prompts is None``): each row is a whole sequence, right-padded.
+    Shared layout: each row holds only what follows its prompt (the tokens before its first
+    policy token), right-padded; the distinct prompts are left-padded in ``prompts`` and
+    ``prompt_of`` maps rows to them. A GRPO group's samples share their prompt, so it is encoded
+    once and its keys and values serve every sample (the gradient through them is the sum over
+    the group, exactly as if each sample had its own copy): a batch of groups of 8 costs about
+    half the compute.
+
+    ``mask``, ``advantages``, ``ce_weights``, ``rollout_logprobs`` and ``logprobs(model)`` share
+    the rows' layout; policy tokens never sit in a prompt, so the loss sees every one of them.
+    """
 
     ids: Tensor
     attention: Tensor
@@ -69,16 +81,30 @@ class Batch:
     advantages: Tensor | None
     ce_weights: Tensor | None
     rollout_logprobs: Tensor | None  # NaN where a token has no sampling log-prob (off-policy traces)
+    prompts: Tensor | None = None
+    prompt_attention: Tensor | None = None
+    prompt_of: Tensor | None = None
 
     @property
     def tokens(self) -> int:
         return int(self.mask.sum().item())
 
+    def logprobs(self, model: Any) -> Tensor:
+        """log pi of every row token under ``model``, in the rows' layout (float32)."""
+        if self.prompts is None:
+            return token_logprobs(model, self.ids, self.attention)
+        return _shared_logprobs(model, self)
 
-def pad(samples: Sequence[Sample], pad_id: int, device: Any = "cpu") -> Batch:
+
+def pad(samples: Sequence[Sample], pad_id: int, device: Any = "cpu", share_prompts: bool = True) -> Batch:
+    """Stack samples; with ``share_prompts``, in the shared layout when some rows share a prompt."""
     if not samples:
         raise ValueError("pad: no samples")
-    width = max(len(s.ids) for s in samples)
+    starts = [next((i for i, m in enumerate(s.mask) if m), None) for s in samples]
+    prompts = {s.ids[:k] for s, k in zip(samples, starts) if k is not None}
+    shared = share_prompts and None not in starts and len(prompts) < len(samples)
+    cut = starts if shared else [0] * len(samples)
+    width = max(len(s.ids) - k for s, k in zip(samples, cut))
     n = len(samples)
     ids = torch.full((n, width), pad_id, dtype=torch.long)
     attention = torch.zeros((n, width), dtype=torch.long)
@@ -87,19 +113,32 @@ def pad(samples: Sequence[Sample], pad_id: int, device: Any = "cpu") -> Batch:
     ce = torch.zeros((n, width)) if any(s.ce_weights is not None for s in samples) else None
     known = any(lp is not None for s in samples for lp in s.rollout_logprobs)
     rollout = torch.full((n, width), float("nan")) if known else None  # NaN: not sampled by the engine
-    for row, s in enumerate(samples):
-        k = len(s.ids)
-        ids[row, :k] = torch.tensor(s.ids)
-        attention[row, :k] = 1
-        mask[row, :k] = torch.tensor(s.mask)
+    for row, (s, k) in enumerate(zip(samples, cut)):
+        length = len(s.ids) - k
+        ids[row, :length] = torch.tensor(s.ids[k:])
+        attention[row, :length] = 1
+        mask[row, :length] = torch.tensor(s.mask[k:])
         if adv is not None and s.advantages is not None:
-            adv[row, :k] = torch.tensor(s.advantages)
+            adv[row, :length] = torch.tensor(s.advantages[k:])
         if ce is not None and s.ce_weights is not None:
-            ce[row, :k] = torch.tensor(s.ce_weights)
+            ce[row, :length] = torch.tensor(s.ce_weights[k:])
         if rollout is not None:
-            rollout[row, :k] = torch.tensor([math.nan if lp is None else lp for lp in s.rollout_logprobs])
+            rollout[row, :length] = torch.tensor([math.nan if lp is None else lp for lp in s.rollout_logprobs[k:]])
     to = lambda t: None if t is None else t.to(device)  # noqa: E731
-    return Batch(ids.to(device), attention.to(device), mask.to(device), to(adv), to(ce), to(rollout))
+    batch = Batch(ids.to(device), attention.to(device), mask.to(device), to(adv), to(ce), to(rollout))
+    if shared:
+        order = sorted(prompts)
+        index = {p: i for i, p in enumerate(order)}
+        left = max(len(p) for p in order)
+        batch.prompts = torch.full((len(order), left), pad_id, dtype=torch.long)
+        batch.prompt_attention = torch.zeros((len(order), left), dtype=torch.long)
+        for i, p in enumerate(order):
+            batch.prompts[i, left - len(p):] = torch.tensor(p)
+            batch.prompt_attention[i, left - len(p):] = 1
+        batch.prompt_of = torch.tensor([index[s.ids[:k]] for s, k in zip(samples, cut)])
+        batch.prompts, batch.prompt_attention, batch.prompt_of = (
+            t.to(device) for t in (batch.prompts, batch.prompt_attention, batch.prompt_of))
+    return batch
 
 
 def token_logprobs(model: Any, ids: Tensor, attention: Tensor) -> Tensor:
@@ -110,3 +149,19 @@ def token_logprobs(model: Any, ids: Tensor, attention: Tensor) -> Tensor:
     logits = model(input_ids=ids, attention_mask=attention).logits[:, :-1].float()
     picked = torch.log_softmax(logits, dim=-1).gather(-1, ids[:, 1:, None]).squeeze(-1)
     return torch.cat([torch.zeros_like(picked[:, :1]), picked], dim=1)
+
+
+def _shared_logprobs(model: Any, batch: Batch) -> Tensor:
+    """Encode each distinct prompt once; run every row's continuation on its prompt's cache."""
+    positions = (batch.prompt_attention.cumsum(-1) - 1).clamp(min=0)
+    out = model(input_ids=batch.prompts, attention_mask=batch.prompt_attention, position_ids=positions, use_cache=True)
+    cache, rows = out.past_key_values, batch.prompt_of
+    for layer in cache.layers:  # every row gets its prompt's keys and values (differentiable gather)
+        layer.keys, layer.values = layer.keys.index_select(0, rows), layer.values.index_select(0, rows)
+    start = batch.prompt_attention.sum(-1).index_select(0, rows)
+    positions = start[:, None] + torch.arange(batch.ids.shape[1], device=batch.ids.device)[None, :]
+    attention = torch.cat([batch.prompt_attention.index_select(0, rows), batch.attention], dim=1)
+    logits = model(input_ids=batch.ids, attention_mask=attention, position_ids=positions, past_key_values=cache).logits
+    first = torch.log_softmax(out.logits[:, -1].float(), dim=-1).index_select(0, rows).gather(-1, batch.ids[:, :1])
+    rest = torch.log_softmax(logits[:, :-1].float(), dim=-1).gather(-1, batch.ids[:, 1:, None]).squeeze(-1)
+    return torch.cat([first, rest], dim=1)

@@ -41,7 +41,7 @@ import numpy as np
 import torch
 
 from envgym.learn.loss import LossConfig, LossInputs, policy_loss
-from envgym.learn.sequences import Sample, pad, token_logprobs
+from envgym.learn.sequences import Sample, pad
 from envgym.policy.base import SamplingParams
 from envgym.rollout.collector import RolloutConfig, collect
 from envgym.rollout.pool import LocalEnvPool
@@ -257,7 +257,7 @@ class Trainer:
             batch = pad(micro, self.tokenizer.pad_token_id, self.device)
             with torch.autocast(self.device if self.device != "cuda" else "cuda", dtype=torch.bfloat16,
                                 enabled=self.config.precision == "bf16"):
-                logprobs = token_logprobs(self.model, batch.ids, batch.attention)
+                logprobs = batch.logprobs(self.model)
             rollout = batch.rollout_logprobs
             if rollout is not None:  # tokens the engine did not sample get importance weight 1
                 rollout = torch.where(torch.isnan(rollout), logprobs.detach().float(), rollout)
