@@ -1,18 +1,29 @@
 """The ``hf`` policy: a transformers causal LM, batched with a KV cache.
 
 Prompts of different lengths are left-padded into one batch (``n`` copies of each for groups).
-By default the batch is decoded by a lean loop of this module's own: one prefill, then one
-forward per new token with a ``DynamicCache``, sampling in a few tensor ops. It does what
-``model.generate`` does for these settings, without generate's per-step logits processors,
-stopping criteria and cache bookkeeping, which dominate the step time of small models (about
-3x on the tiny model on CPU). ``decode="generate"`` goes through ``model.generate`` instead, for
-models the loop cannot drive (encoder-decoders, models that need inputs other than token ids).
+By default the batch is decoded by a lean loop of this module's own rather than by
+``model.generate``: one prefill, then one forward per new token, sampling in a few tensor ops.
+Per step it skips generate's logits processors and stopping criteria, and it also
+
+- reads each prompt once and lets its ``n`` copies share that cache;
+- writes the KV cache into preallocated buffers, where transformers' ``DynamicCache``
+  concatenates (copies) the whole cache at every step;
+- draws a token with one uniform number per row (inverse CDF), where ``torch.multinomial``
+  draws one per vocabulary entry (on CPU, a third of the tiny model's step);
+- drops finished rows from the batch once they are half of it;
+- keeps one log-probability per token, not the logits of every step.
+
+On the tiny model on two CPU cores, 64 rows x 32 tokens take about 1.5x less time than with
+``model.generate`` when sampling (1.2x greedy); the model's cached forward is most of what
+remains. ``decode="generate"`` goes through ``model.generate`` instead, for models the loop
+cannot drive (encoder-decoders, models that need inputs other than token ids, or whose forward
+lacks ``logits_to_keep``).
 
 Both paths keep the Policy contract:
 
 - log-probabilities come from the unprocessed logits of each step, so they are log pi at
   temperature 1 whatever the sampling temperature or top-p;
-- sampling: the logits divided by the temperature, then the top-p nucleus, then a multinomial
+- sampling: the logits divided by the temperature, then the top-p nucleus, then a categorical
   draw; greedy (argmax) when the temperature is 0. The pad token is never sampled (when it is
   not also an end token), so a finished row is never confused with a sampled one;
 - a completion is cut after its first end-of-turn token, which is kept, or after the token that
@@ -28,6 +39,7 @@ trainer shares it and may have left it training.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -110,62 +122,90 @@ class HFPolicy:
         return ids.to(self.device), mask.to(self.device)
 
     def _loop_batch(self, prompts: list[list[int]], params: SamplingParams, generator: Any) -> list[Completion]:
-        """Prefill once, then one cached forward per token until every row has ended."""
-        import torch
-        from transformers import DynamicCache
+        """Prefill once, then one cached forward per token until every row has ended.
 
-        ids, mask = self._left_pad(prompts)
-        rows, width = ids.shape
-        steps = params.max_tokens
-        attention = torch.cat([mask, mask.new_ones((rows, steps))], dim=1)  # sliced as the cache grows
-        positions = (mask.cumsum(-1) - 1).clamp(min=0)
-        cache = DynamicCache(config=self.model.config)
-        logits = self.model(input_ids=ids, attention_mask=mask, position_ids=positions, past_key_values=cache,
-                            use_cache=True, logits_to_keep=1).logits[:, -1]
-        position = positions[:, -1:] + 1  # (rows, 1): where each row's next token sits
-        eos = torch.tensor(self.eos_ids, device=ids.device)
+        Rows that have ended are dropped from the batch (and the cache) once they are half of it,
+        so a few long completions do not drag a full batch along.
+        """
+        import torch
+
+        rows, steps = len(prompts), params.max_tokens
+        cache, logits, attention, position = self._prefill(prompts, steps)
+        width, device = attention.shape[1] - steps, logits.device
+        eos = torch.tensor(self.eos_ids, device=device)
         suppress = None if self.pad_id in self.eos_ids else self.pad_id
-        tokens = torch.full((rows, steps), self.pad_id, dtype=torch.long, device=ids.device)
-        logprobs = torch.zeros((rows, steps), device=ids.device)
-        ends = torch.full((rows,), steps, device=ids.device)  # tokens kept per row
-        alive = torch.ones(rows, dtype=torch.bool, device=ids.device)
+        tokens = torch.full((rows, steps), self.pad_id, dtype=torch.long, device=device)
+        logprobs = torch.zeros((rows, steps), device=device)
+        ends = torch.full((rows,), steps, device=device)  # tokens kept, per prompt row
+        stopped = torch.zeros(rows, dtype=torch.bool, device=device)
+        live = torch.arange(rows, device=device)  # the prompt row of each batch row
+        alive = torch.ones(rows, dtype=torch.bool, device=device)
         for t in range(steps):
             logits = logits.float()
             token = _sample(logits, params, generator, suppress)
-            logprobs[:, t] = logits.gather(-1, token[:, None]).squeeze(-1) - logits.logsumexp(-1)
-            token = token.masked_fill(~alive, self.pad_id)
-            tokens[:, t] = token
-            ended = alive & torch.isin(token, eos)
+            tokens[live, t] = token
+            logprobs[live, t] = logits.log_softmax(-1).gather(-1, token[:, None]).squeeze(-1)
+            ended = alive & (token[:, None] == eos).any(-1)
             if params.stop:
-                ended |= self._completes_stop(tokens[:, : t + 1], alive & ~ended, params.stop)
-            ends.masked_fill_(ended, t + 1)
+                ended |= self._completes_stop(tokens[:, : t + 1], live, alive & ~ended, params.stop)
+            ends[live[ended]] = t + 1
+            stopped[live[ended]] = True
             alive &= ~ended
-            if t + 1 == steps or not alive.any():
+            left = int(alive.sum())
+            if left == 0 or t + 1 == steps:
                 break
+            if left <= len(alive) // 2:
+                keep = alive.nonzero().squeeze(-1)
+                cache.batch_select_indices(keep)
+                live, alive, token = live[keep], alive[keep], token[keep]
+                position, attention = position[keep], attention[keep]
             logits = self.model(input_ids=token[:, None], attention_mask=attention[:, : width + t + 1],
                                 position_ids=position, past_key_values=cache, use_cache=True).logits[:, -1]
             position = position + 1
-        ends, alive, tokens, logprobs = ends.tolist(), alive.tolist(), tokens.tolist(), logprobs.tolist()
-        return self._completions([
-            (tokens[r][: int(ends[r])], logprobs[r][: int(ends[r])], "length" if alive[r] else "stop") for r in range(rows)
-        ])
+        ends, stopped, tokens, logprobs = ends.tolist(), stopped.tolist(), tokens.tolist(), logprobs.tolist()
+        return self._completions([(tokens[r][: ends[r]], logprobs[r][: ends[r]], "stop" if stopped[r] else "length")
+                                  for r in range(rows)])
 
-    def _completes_stop(self, tokens: Any, rows: Any, stop: Sequence[str]) -> Any:
-        """Which of the ``rows`` (bool, (batch,)) the last of ``tokens`` (batch, t) ended with a stop string.
+    def _prefill(self, prompts: list[list[int]], steps: int) -> tuple[Any, Any, Any, Any]:
+        """Read the prompts into a KV cache, ready for ``steps`` new tokens per row.
 
+        Returns ``(cache, logits, attention, position)``: the next-token logits (batch, vocab); the
+        attention mask (batch, longest prompt + steps), prompts left-padded, the rest ones; and
+        where each row's next token sits (batch, 1). Copies of a prompt (a group's ``n``) are read
+        once and share that cache.
+        """
+        import torch
+
+        distinct, copy_of = _distinct(prompts)
+        ids, mask = self._left_pad(distinct)
+        cache = _kv_cache(self.model.config, ids.shape[1] + min(steps, 256), most=ids.shape[1] + steps)
+        position = (mask.cumsum(-1) - 1).clamp(min=0)
+        logits = self.model(input_ids=ids, attention_mask=mask, position_ids=position, past_key_values=cache,
+                            use_cache=True, logits_to_keep=1).logits[:, -1]
+        if len(distinct) < len(prompts):
+            copy_of = torch.tensor(copy_of, device=ids.device)
+            cache.batch_select_indices(copy_of)
+            logits, mask, position = logits[copy_of], mask[copy_of], position[copy_of]
+        attention = torch.cat([mask, mask.new_ones((len(prompts), steps))], dim=1)  # sliced as the cache grows
+        return cache, logits, attention, position[:, -1:] + 1
+
+    def _completes_stop(self, tokens: Any, live: Any, rows: Any, stop: Sequence[str]) -> Any:
+        """Which batch rows among ``rows`` (bool, (batch,)) a stop string ended at their last token.
+
+        tokens: (prompt rows, t) the tokens so far; live: (batch,) the prompt row of each batch row.
         Only each row's tail is decoded, long enough for the longest stop string, so the check
         costs the same at every step; a stop string completed earlier would have ended the row then.
         """
         import torch
 
         hit = torch.zeros_like(rows)
-        live = rows.nonzero().squeeze(-1)
-        if not len(live):
+        candidates = rows.nonzero().squeeze(-1)
+        if not len(candidates):
             return hit
         tail = max(len(s.encode()) for s in stop) + STOP_TAIL_SLACK
-        texts = self.tokenizer.batch_decode(tokens[live, -tail:].tolist(), skip_special_tokens=True)
-        found = [r for r, text in zip(live.tolist(), texts) if any(s in text for s in stop)]
-        hit[found] = True
+        texts = self.tokenizer.batch_decode(tokens[live[candidates], -tail:].tolist(), skip_special_tokens=True)
+        found = [any(s in text for s in stop) for text in texts]
+        hit[candidates[torch.tensor(found, device=hit.device)]] = True
         return hit
 
     def _generate_batch(self, prompts: list[list[int]], params: SamplingParams) -> list[Completion]:
@@ -214,6 +254,21 @@ class HFPolicy:
         self.version += 1
 
 
+def _distinct(prompts: list[list[int]]) -> tuple[list[list[int]], list[int]]:
+    """The prompts with runs of copies collapsed, and for each prompt the index of its copy there.
+
+    >>> _distinct([[1], [1], [2], [1]])
+    ([[1], [2], [1]], [0, 0, 1, 2])
+    """
+    distinct: list[list[int]] = []
+    copy_of = []
+    for p in prompts:
+        if not distinct or distinct[-1] != p:
+            distinct.append(p)
+        copy_of.append(len(distinct) - 1)
+    return distinct, copy_of
+
+
 def _sample(logits: Any, params: SamplingParams, generator: Any, suppress: int | None) -> Any:
     """One token per row (batch,) from float logits (batch, vocab): greedy, or tempered and top-p."""
     import torch
@@ -223,20 +278,108 @@ def _sample(logits: Any, params: SamplingParams, generator: Any, suppress: int |
     if params.temperature == 0:
         return logits.argmax(-1)
     probs = torch.softmax(logits / params.temperature, dim=-1)
-    if params.top_p < 1:
-        probs = _nucleus(probs, params.top_p)
-    return torch.multinomial(probs, 1, generator=generator).squeeze(-1)
+    if params.top_p == 1:
+        return _draw(probs, generator)
+    probs, tokens = _nucleus(probs, params.top_p)
+    return tokens.gather(-1, _draw(probs, generator)[:, None]).squeeze(-1)
 
 
-def _nucleus(probs: Any, top_p: float) -> Any:
-    """``probs`` (batch, vocab) with everything outside each row's top-p nucleus set to 0.
+def _nucleus(probs: Any, top_p: float) -> tuple[Any, Any]:
+    """Each row's top-p nucleus: ``(probs, token ids)``, both (batch, k), zero outside the nucleus.
 
-    The nucleus is the fewest most likely tokens whose mass reaches ``top_p`` (at least one):
-    a token stays when the mass of the tokens more likely than it is below ``top_p``.
+    The nucleus is the fewest most likely tokens whose mass reaches ``top_p`` (at least one): a
+    token is in it when the mass of the tokens more likely than it is below ``top_p``. Sorting the
+    whole vocabulary is slow on CPU, so this looks among the top 64 tokens first and doubles that
+    until every row's nucleus fits (sorting everything once it would be an eighth of the vocabulary).
     """
-    ordered, order = probs.sort(dim=-1, descending=True)
-    outside = ordered.cumsum(-1) - ordered >= top_p
-    return probs.scatter(-1, order, ordered.masked_fill(outside, 0.0))
+    vocab, k = probs.shape[-1], 64
+    while True:
+        k = k if 8 * k <= vocab else vocab
+        top, tokens = probs.topk(k, dim=-1)  # sorted, most likely first
+        mass = top.cumsum(-1)
+        if k == vocab or bool((mass[:, -1] >= top_p).all()):
+            return top.masked_fill(mass - top >= top_p, 0.0), tokens
+        k *= 2
+
+
+def _draw(probs: Any, generator: Any) -> Any:
+    """One index per row of ``probs`` (batch, k; non-negative, not necessarily normalised).
+
+    Inverts each row's cumulative distribution at one uniform draw: ``torch.multinomial`` draws a
+    random number per entry instead, which costs more than the model's forward for small models
+    on CPU. A zero-probability entry is never chosen.
+    """
+    import torch
+
+    cdf = probs.double().cumsum(-1)
+    total = cdf[:, -1:]
+    u = torch.rand(total.shape, generator=generator, dtype=total.dtype, device=total.device) * total
+    u = torch.minimum(u, torch.nextafter(total, torch.zeros_like(total)))  # below the total, whatever the rounding
+    return torch.searchsorted(cdf, u, right=True).squeeze(-1)
+
+
+def _kv_cache(config: Any, capacity: int, most: int | None = None) -> Any:
+    """A ``DynamicCache`` for ``config`` whose full-attention layers write into preallocated buffers.
+
+    transformers' ``DynamicLayer`` concatenates every new token onto its whole cache, a copy that
+    grows with the sequence at every step; a buffer with room for ``capacity`` tokens (doubled
+    when it fills, up to the ``most`` it will ever hold) takes each token in place. Other layer
+    kinds (sliding window, linear attention) stay as transformers builds them.
+    """
+    from transformers import DynamicCache
+    from transformers.cache_utils import DynamicLayer
+
+    cache = DynamicCache(config=config)
+    buffered = _buffered_layer()
+    cache.layers = [buffered(capacity, most or capacity) if type(layer) is DynamicLayer else layer
+                    for layer in cache.layers]
+    return cache
+
+
+@functools.cache
+def _buffered_layer() -> type:
+    """The buffered cache layer class, made on first use so importing this module stays light."""
+    from transformers.cache_utils import DynamicLayer
+
+    class BufferedLayer(DynamicLayer):
+        """A ``DynamicLayer`` over (batch, heads, capacity, head dim) buffers; ``keys``/``values`` are views."""
+
+        def __init__(self, capacity: int, most: int) -> None:
+            super().__init__()
+            self.capacity, self.most, self.length = capacity, most, 0
+
+        def lazy_initialization(self, key_states: Any, value_states: Any) -> None:
+            self.dtype, self.device = key_states.dtype, key_states.device
+            self._keys, self._values = (_resized(s, self.capacity, 0) for s in (key_states, value_states))
+            self.is_initialized = True
+
+        def update(self, key_states: Any, value_states: Any, *args: Any, **kwargs: Any) -> tuple[Any, Any]:
+            if not self.is_initialized:
+                self.lazy_initialization(key_states, value_states)
+            end = self.length + key_states.shape[-2]
+            if end > self.capacity:
+                self.capacity = max(end, min(2 * self.capacity, self.most))
+                self._keys, self._values = (_resized(b, self.capacity, self.length) for b in (self._keys, self._values))
+            self._keys[:, :, self.length : end] = key_states
+            self._values[:, :, self.length : end] = value_states
+            self.length = end
+            self.keys, self.values = self._keys[:, :, :end], self._values[:, :, :end]
+            return self.keys, self.values
+
+        def batch_select_indices(self, indices: Any) -> None:
+            self._keys, self._values = (_resized(b[indices, :, : self.length], self.capacity, self.length)
+                                        for b in (self._keys, self._values))
+            self.keys, self.values = self._keys[:, :, : self.length], self._values[:, :, : self.length]
+
+    return BufferedLayer
+
+
+def _resized(states: Any, capacity: int, length: int) -> Any:
+    """A (batch, heads, capacity, head dim) buffer holding the first ``length`` positions of ``states``."""
+    batch, heads, _, dim = states.shape
+    buffer = states.new_empty((batch, heads, capacity, dim))
+    buffer[:, :, :length] = states[:, :, :length]
+    return buffer
 
 
 def _eos_ids(model: Any, tokenizer: Any) -> list[int]:
