@@ -21,10 +21,12 @@ class ScriptedPolicy:
         self.delay_s = delay_s
         self.prompts: list[str] = []
         self.generating = threading.Event()
+        self.generate_calls = 0
         self._calls = 0
 
     def generate(self, prompts: Sequence[Sequence[int]], params: SamplingParams) -> list[list[Completion]]:
         self.generating.set()
+        self.generate_calls += 1
         try:
             time.sleep(self.delay_s)
             out = []

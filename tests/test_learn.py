@@ -16,12 +16,13 @@ from envgym.learn.trainer import TrainConfig, Trainer  # noqa: E402
 from envgym.models import build_model, build_tokenizer, save_tiny  # noqa: E402
 from envs_for_learn import LETTER  # noqa: E402
 
-SMALL = dict(prompts_per_step=4, group_size=4)
+SMALL = dict(prompts_per_step=4, group_size=4, overlong="none")  # random text runs to max_tokens
 
 
 @pytest.fixture(scope="module", autouse=True)
 def letter_env():
-    envgym.load_plugins(extra=["envs_for_learn"])
+    if LETTER not in envgym.list_envs():  # the CLI tests load it as a plugin module instead
+        envgym.register(LETTER, "envs_for_learn:Letter")
     assert LETTER in envgym.list_envs()
 
 
@@ -42,7 +43,7 @@ LEARNERS = {
     "rlvr": RLVRConfig(**SMALL),
     "process": ProcessConfig(**SMALL),
     "refine": RefineConfig(prompts_per_step=4, group_size=2),
-    "guided": GuidedConfig(prompts_per_step=6, group_size=2, dynamic_sampling=False),
+    "guided": GuidedConfig(prompts_per_step=6, group_size=2, dynamic_sampling=False, overlong="none"),
     "distill": None,  # the teacher fixture fills it in
 }
 
@@ -61,7 +62,8 @@ def test_one_step_changes_every_trainable_parameter(tmp_path, teacher, name):
 
 
 def test_guided_puts_a_verified_trace_into_groups_that_all_failed(tmp_path):
-    trainer = trainer_for(tmp_path, "guided", GuidedConfig(prompts_per_step=8, group_size=1, dynamic_sampling=False))
+    config = GuidedConfig(prompts_per_step=8, group_size=1, dynamic_sampling=False, overlong="none")
+    trainer = trainer_for(tmp_path, "guided", config, max_tokens=3)  # short answers rarely hold the letter
     samples, metrics = trainer.learner.batch(trainer, 0)
     trainer.close()
     assert metrics["guided_groups"] > 0

@@ -268,6 +268,36 @@ def test_environments_are_stepped_while_the_model_generates(tokenizer, overlap):
     assert any(Slow.seen) == overlap
 
 
+class Guess3(Pick):
+    """Three tries."""
+
+    def __init__(self, render_mode=None):
+        super().__init__(render_mode)
+        self.max_turns = 3
+
+
+class SlowGuess(Guess3):
+    """Three tries, each step slow unless the model is generating meanwhile."""
+
+    def score(self, action):
+        Slow.seen.append(Slow.policy.generating.wait(timeout=0.3))
+        return super().score(action)
+
+
+def test_auto_overlap_splits_only_when_stepping_is_slow(tokenizer):
+    for env_id, cls in (("tests/SlowGuess-v0", SlowGuess), ("tests/FastGuess-v0", Guess3)):
+        if env_id not in envgym.list_envs():
+            envgym.register(env_id, cls)
+    config = RolloutConfig(sampling=SamplingParams(max_tokens=8), overlap=None)  # auto
+    Slow.policy, Slow.seen = ScriptedPolicy(tokenizer, lambda p, k: "9", delay_s=0.1), []
+    collect("tests/SlowGuess-v0", Slow.policy, list(range(4)), config)
+    assert Slow.policy.generate_calls > 3  # split into halves after the first round
+    assert not any(Slow.seen[:4]) and any(Slow.seen[4:])  # first round whole, then overlapped
+    fast = ScriptedPolicy(tokenizer, lambda p, k: "9", delay_s=0.1)
+    out = collect("tests/FastGuess-v0", fast, list(range(4)), config)
+    assert [len(t.turns) for t in out] == [3] * 4 and fast.generate_calls == 3  # one batch per round
+
+
 def test_scaffolds_are_registered_components(tokenizer):
     policy = counting(tokenizer)
     assert type(envgym.make_scaffold("best_of_n", policy, n=2)) is BestOfN

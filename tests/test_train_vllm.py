@@ -17,7 +17,8 @@ from envs_for_learn import LETTER  # noqa: E402
 
 
 def test_rlvr_step_on_vllm_pushes_weights_and_corrects_for_the_engine(tmp_path):
-    envgym.load_plugins(extra=["envs_for_learn"])
+    if LETTER not in envgym.list_envs():  # the CLI tests load it as a plugin module instead
+        envgym.register(LETTER, "envs_for_learn:Letter")
     model = save_tiny(tmp_path / "tiny")
     trainer = Trainer(TrainConfig(env=LETTER, learner="rlvr", learner_config=RLVRConfig(prompts_per_step=4, group_size=4, overlong="none"),
                                   model=str(model), policy="vllm", steps=2, lr=3e-3, max_tokens=16, eval_tasks=4,

@@ -105,25 +105,20 @@ def pad(samples: Sequence[Sample], pad_id: int, device: Any = "cpu", share_promp
     shared = share_prompts and None not in starts and len(prompts) < len(samples)
     cut = starts if shared else [0] * len(samples)
     width = max(len(s.ids) - k for s, k in zip(samples, cut))
-    n = len(samples)
-    ids = torch.full((n, width), pad_id, dtype=torch.long)
-    attention = torch.zeros((n, width), dtype=torch.long)
-    mask = torch.zeros((n, width))
-    adv = torch.zeros((n, width)) if any(s.advantages is not None for s in samples) else None
-    ce = torch.zeros((n, width)) if any(s.ce_weights is not None for s in samples) else None
-    known = any(lp is not None for s in samples for lp in s.rollout_logprobs)
-    rollout = torch.full((n, width), float("nan")) if known else None  # NaN: not sampled by the engine
-    for row, (s, k) in enumerate(zip(samples, cut)):
-        length = len(s.ids) - k
-        ids[row, :length] = torch.tensor(s.ids[k:])
-        attention[row, :length] = 1
-        mask[row, :length] = torch.tensor(s.mask[k:])
-        if adv is not None and s.advantages is not None:
-            adv[row, :length] = torch.tensor(s.advantages[k:])
-        if ce is not None and s.ce_weights is not None:
-            ce[row, :length] = torch.tensor(s.ce_weights[k:])
-        if rollout is not None:
-            rollout[row, :length] = torch.tensor([math.nan if lp is None else lp for lp in s.rollout_logprobs[k:]])
+
+    def rows(values: Any, fill: float) -> list[list[float]]:
+        return [list(v[k:]) + [fill] * (width - len(v) + k) for v, k in zip(values, cut)]
+
+    ids = torch.tensor(rows([s.ids for s in samples], pad_id), dtype=torch.long)
+    attention = torch.tensor(rows([(1,) * len(s.ids) for s in samples], 0), dtype=torch.long)
+    mask = torch.tensor(rows([s.mask for s in samples], 0.0))
+    adv = ce = rollout = None
+    if any(s.advantages is not None for s in samples):
+        adv = torch.tensor(rows([s.advantages or (0.0,) * len(s.ids) for s in samples], 0.0))
+    if any(s.ce_weights is not None for s in samples):
+        ce = torch.tensor(rows([s.ce_weights or (0.0,) * len(s.ids) for s in samples], 0.0))
+    if any(lp is not None for s in samples for lp in s.rollout_logprobs):  # NaN: not sampled by the engine
+        rollout = torch.tensor(rows([[math.nan if lp is None else lp for lp in s.rollout_logprobs] for s in samples], math.nan))
     to = lambda t: None if t is None else t.to(device)  # noqa: E731
     batch = Batch(ids.to(device), attention.to(device), mask.to(device), to(adv), to(ce), to(rollout))
     if shared:

@@ -109,6 +109,8 @@ class TrainConfig:
     """Run environments in Ray actors: ``local`` starts a local instance, or a cluster address."""
     env_threads: int = 1
     """Environments stepped at once in this process (for sandboxed environments)."""
+    overlap: bool = False
+    """Step one half of the episodes while the model generates for the other (for slow environments)."""
     progress: bool = True
     """Show a progress bar."""
     tensorboard: bool = False
@@ -195,12 +197,15 @@ class Trainer:
         self._rollout_calls += 1
         params = sampling or self.sampling()
         config = RolloutConfig(group_size=group_size, sampling=params, max_context_tokens=self.config.max_context_tokens,
-                               env_threads=self.config.env_threads)
+                               env_threads=self.config.env_threads, overlap=self.config.overlap)
         store = TrajectoryStore(self.out / "rollouts" / f"step-{self.step:06d}-{self._rollout_calls:02d}-{tag}.jsonl")
-        collect(self.pool, policy or self.policy, seeds, config, store=store)
-        wanted = {f"{s}#{k}" for s in seeds for k in range(group_size)}
-        found = [t for t in store if f"{t.seed}#{t.metadata.get('sample', 0)}" in wanted]
-        return sorted(found, key=lambda t: (list(seeds).index(t.seed), t.metadata.get("sample", 0)))
+        replayed = store.path.exists()  # a resumed step: some (or all) of these are stored already
+        found = collect(self.pool, policy or self.policy, seeds, config, store=store)
+        if replayed:
+            found = list(store)
+        order = {seed: i for i, seed in reversed(list(enumerate(seeds)))}
+        wanted = [t for t in found if t.seed in order and t.metadata.get("sample", 0) < group_size]
+        return sorted(wanted, key=lambda t: (order[t.seed], t.metadata.get("sample", 0)))
 
     # ---- the loop ------------------------------------------------------------------------------
 

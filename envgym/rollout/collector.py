@@ -36,6 +36,9 @@ from envgym.rollout.store import TrajectoryStore
 from envgym.types import Cost, Message, Provenance, Trajectory, Turn
 
 
+OVERLAP_WORTH = 0.1  # auto overlap: stepping time, as a share of generation time, that pays for halves
+
+
 @dataclass(frozen=True)
 class RolloutConfig:
     """How to collect.
@@ -47,7 +50,10 @@ class RolloutConfig:
     chunk_episodes: episodes played together; each finished chunk is written to the store, so a
         killed run loses at most the chunk in flight.
     progress: show a progress bar.
-    overlap: step (verify) one half of the episodes while the model generates for the other.
+    overlap: step (verify) one half of the episodes while the model generates for the other;
+        None (auto) does so when the first round's steps took over a tenth of its generation.
+        Halves are batched apart, so samples differ from an unsplit run's; auto depends on the
+        clock, so use True or False where runs must repeat exactly.
     env_threads: environments stepped at once when ``collect`` builds the pool from an id
         (``LocalEnvPool.threads``); raise it for sandboxed or otherwise waiting environments.
     """
@@ -57,7 +63,7 @@ class RolloutConfig:
     max_context_tokens: int = 1024
     chunk_episodes: int = 256
     progress: bool = False
-    overlap: bool = True
+    overlap: bool | None = False
     env_threads: int = 1
 
 
@@ -127,9 +133,13 @@ def _new_slots(pool: EnvPool, scaffold: Scaffold, chunk: Sequence[tuple[int, int
     """Reset one environment per (seed, sample) of the chunk that is not stored yet."""
     requests = list(enumerate(chunk))
     results = pool.reset([(index, seed) for index, (seed, _) in requests])
-    slots = []
+    slots, opening = [], {}  # the samples of a group open alike: render and encode once
     for (index, (seed, sample)), reset in zip(requests, results):
-        conv = TokenConversation(scaffold.tokenizer, scaffold.prepare(reset.observation))
+        messages = scaffold.prepare(reset.observation)
+        key = tuple(tuple(sorted(m.items())) for m in messages)
+        if key not in opening:
+            opening[key] = TokenConversation(scaffold.tokenizer, messages)
+        conv = opening[key].fork()
         slot = _Slot(index, reset.env_id, seed, sample, conv, reset.info["task_id"], len(reset.observation))
         if slot.key not in done_keys:
             slots.append(slot)
@@ -139,26 +149,38 @@ def _new_slots(pool: EnvPool, scaffold: Scaffold, chunk: Sequence[tuple[int, int
 def _play(slots: list[_Slot], pool: EnvPool, scaffold: Scaffold, config: RolloutConfig, stepper: ThreadPoolExecutor) -> None:
     """Play the slots' episodes to the end, in rounds of one turn each.
 
-    With ``config.overlap`` the slots form two halves: while the environments of one half are
-    stepped (verified, run in sandboxes) in a background thread, the model generates for the
-    other. A half is never generated for before its own step has been applied.
+    With overlap the slots form two halves: while the environments of one half are stepped
+    (verified, run in sandboxes) in a background thread, the model generates for the other. A
+    half is never generated for before its own step has been applied. Halves double the
+    generation calls, so ``overlap=None`` (auto) plays the first round whole and splits only if
+    stepping took more than ``OVERLAP_WORTH`` of the generation time.
     """
-    halves = [slots[0::2], slots[1::2]] if config.overlap and len(slots) > 1 else [slots]
+    halves = _halves(slots) if config.overlap and len(slots) > 1 else [slots]
+    decide = config.overlap is None and len(slots) > 1
     stepping: tuple[int, Future] | None = None
+    generated = 0.0
     for call in itertools.count():
         h = call % len(halves)
         if stepping is not None and stepping[0] == h:
-            stepping[1].result()
+            stepped = stepping[1].result()
             stepping = None
+            if decide:
+                decide = False
+                if stepped > OVERLAP_WORTH * generated:
+                    halves, h = _halves(slots), 0
         active = _ready(halves[h], scaffold, config)
         if not active:
             if stepping is None and not any(_ready(half, scaffold, config) for half in halves):
                 return
             continue
-        actions, seconds = _act(active, pool, scaffold, config, call)
+        actions, generated = _act(active, pool, scaffold, config, call)
         if stepping is not None:
             stepping[1].result()
-        stepping = (h, stepper.submit(_step, active, actions, seconds, pool))
+        stepping = (h, stepper.submit(_step, active, actions, generated, pool))
+
+
+def _halves(slots: list[_Slot]) -> list[list[_Slot]]:
+    return [slots[0::2], slots[1::2]]
 
 
 def _ready(slots: list[_Slot], scaffold: Scaffold, config: RolloutConfig) -> list[_Slot]:
@@ -178,11 +200,13 @@ def _act(active: list[_Slot], pool: EnvPool, scaffold: Scaffold, config: Rollout
     return actions, time.perf_counter() - start
 
 
-def _step(active: list[_Slot], actions: list[Action], seconds: float, pool: EnvPool) -> None:
-    """Step the environments with the answers; record the turns; append their replies."""
+def _step(active: list[_Slot], actions: list[Action], seconds: float, pool: EnvPool) -> float:
+    """Step the environments with the answers; record the turns; append their replies. Returns
+    the seconds the environments took."""
     start = time.perf_counter()
     results = pool.step([(slot.index, action.text) for slot, action in zip(active, actions)])
-    share = (seconds + time.perf_counter() - start) / len(active)
+    stepped = time.perf_counter() - start
+    share = (seconds + stepped) / len(active)
     for slot, action, result in zip(active, actions, results):
         obs, reward, terminated, truncated, info = result
         new = obs[slot.env_messages + 1:]  # after the answer the environment appended
@@ -197,6 +221,7 @@ def _step(active: list[_Slot], actions: list[Action], seconds: float, pool: EnvP
         slot.done = terminated or truncated
         slot.truncated = truncated
         slot.seconds += share
+    return stepped
 
 
 def _turn(segment: Segment, reward: float, verdict: Any, replies: tuple[Message, ...], seconds: float = 0.0) -> Turn:
