@@ -72,6 +72,25 @@ def test_scaffolds_judge_through_the_actors_as_in_process(policy, higher_lower_p
         assert without_timing(remote) == without_timing(local)
 
 
+def test_training_with_ray_environments_matches_in_process_training(tmp_path):
+    import json
+
+    from envgym.learn.learners import RLVRConfig
+    from envgym.learn.trainer import TrainConfig, Trainer
+
+    runs = {}
+    for name, address in (("local", None), ("ray", "local")):
+        trainer = Trainer(TrainConfig(env="envgym/Arithmetic-v0", learner="rlvr", ray_address=address, steps=2,
+                                      learner_config=RLVRConfig(prompts_per_step=3, group_size=3, dynamic_sampling=False),
+                                      max_tokens=12, eval_tasks=3, progress=False, output_dir=str(tmp_path / name)))
+        assert type(trainer.pool).__name__ == ("RayEnvPool" if address else "LocalEnvPool")
+        trainer.train()
+        trainer.close()
+        runs[name] = ((tmp_path / name / "trained.jsonl").read_text(), dict(trainer.model.state_dict()))
+    assert runs["ray"][0] == runs["local"][0] and json.loads(runs["ray"][0].splitlines()[0])["keys"]
+    assert all(torch.equal(runs["ray"][1][k], v) for k, v in runs["local"][1].items())
+
+
 def test_slots_are_spread_over_worker_processes(higher_lower_pool):
     higher_lower_pool.reset([(slot, slot) for slot in range(4)])
     where = higher_lower_pool.where()

@@ -250,8 +250,7 @@ class Trainer:
     def update(self, samples: Sequence[Sample]) -> dict[str, float]:
         """One optimizer step on the samples (gradients accumulated over micro-batches)."""
         counted = [s for s in samples if any(s.mask)]
-        if not counted:
-            self.scheduler.step()
+        if not counted:  # nothing to learn from (every group dropped): no update, no schedule step
             return {"loss": 0.0, "samples": 0, "tokens": 0}
         self.model.train()
         norm = self.config.loss.normalization
