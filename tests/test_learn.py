@@ -200,3 +200,23 @@ def test_bf16_autocast_step(tmp_path):
     trainer.close()
     assert metrics["ce_loss"] > 0 and all(v.dtype == torch.float32 for v in trainer.model.parameters())
     assert not any(torch.equal(v, before[k]) for k, v in trainer.model.named_parameters())
+
+
+def test_sft_from_a_dataset_file_of_chat_messages(tmp_path):
+    import json
+
+    rows = [{"messages": [{"role": "user", "content": f"Say the letter {c}."},
+                          {"role": "assistant", "content": f"The letter is {c}."}], "task_id": f"t{c}", "correct": c != "z"}
+            for c in "abz"]
+    path = tmp_path / "demos.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    trainer = trainer_for(tmp_path, "sft", SFTConfig(source=str(path), examples_per_step=2))
+    assert sorted(t.task_id for t in trainer.learner._stored) == ["ta", "tb"]  # "correct": false is left out
+    assert {t.provenance.source for t in trainer.learner._stored} == {str(path)}
+    samples, _ = trainer.learner.batch(trainer, 0)
+    trainer.close()
+    text = trainer.tokenizer.decode([i for i, m in zip(samples[0].ids, samples[0].mask) if m])
+    assert text.startswith("The letter is ") and text.endswith("<|im_end|>")
+    (tmp_path / "bad.jsonl").write_text(json.dumps({"prompt": "x"}) + "\n")
+    with pytest.raises(ValueError, match="messages"):
+        trainer_for(tmp_path, "sft", SFTConfig(source=str(tmp_path / "bad.jsonl")))

@@ -25,7 +25,7 @@ import torch
 
 from envgym.learn.advantages import compute_advantages
 from envgym.learn.sequences import Batch, Sample, pad, sample
-from envgym.learn.traces import gold_traces, retokenize
+from envgym.learn.traces import gold_traces, load_traces, retokenize
 from envgym.types import Provenance, Trajectory
 
 
@@ -83,11 +83,12 @@ def _outcomes(trajectories: Sequence[Trajectory]) -> dict[str, float]:
 @dataclass
 class SFTConfig:
     source: str = "gold"
-    """``gold`` (the environment's gold policy on training tasks) or a trajectory store (``.jsonl``)."""
+    """``gold`` (the environment's gold policy on training tasks), a trajectory store (``.jsonl``), or a
+    dataset (a saved ``datasets`` folder, or a JSON Lines / Parquet file with a ``messages`` column)."""
     examples_per_step: int = 32
     """Traces per optimizer step."""
     verified_only: bool = True
-    """From a store, train only on traces the verifier judged correct."""
+    """Train only on traces marked correct (by the verifier in a store, by a ``correct`` column in a dataset)."""
 
 
 class SFT(Learner):
@@ -99,9 +100,8 @@ class SFT(Learner):
         super().setup(trainer)
         self._stored: list[Trajectory] | None = None
         if self.config.source != "gold":
-            from envgym.rollout.store import TrajectoryStore
-
-            stored = [t for t in TrajectoryStore(self.config.source) if t.correct or not self.config.verified_only]
+            traces = load_traces(self.config.source, trainer.tokenizer, trainer.config.env)
+            stored = [t for t in traces if t.correct or not self.config.verified_only]
             if not stored:
                 raise ValueError(f"sft: no {'verified ' if self.config.verified_only else ''}traces in {self.config.source}")
             held_out = trainer.held_out_tasks()
@@ -112,7 +112,7 @@ class SFT(Learner):
         if self._stored is None:
             traces = gold_traces(_env(trainer), trainer.task_seeds(step, n), trainer.tokenizer)
         else:
-            traces = [retokenize(self._stored[i], trainer.tokenizer) for i in _epoch_order(trainer, len(self._stored), step, n)]
+            traces = [self._stored[i] for i in _epoch_order(trainer, len(self._stored), step, n)]
         return [sample(t, ce_weight=1.0) for t in traces], {"traces": len(traces)}
 
 

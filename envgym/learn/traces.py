@@ -61,3 +61,51 @@ def retokenize(trajectory: Trajectory, tokenizer: Any, provenance: Provenance | 
     return from_messages([m.to_dict() for m in trajectory.messages], tokenizer, provenance or trajectory.provenance,
                          env_id=trajectory.env_id, task_id=trajectory.task_id, seed=trajectory.seed,
                          reward=trajectory.reward, correct=trajectory.correct, group_id=trajectory.group_id)
+
+
+def load_traces(source: str, tokenizer: Any, env_id: str) -> list[Trajectory]:
+    """Off-policy traces from a trajectory store (``.jsonl`` written by envgym) or a dataset.
+
+    A dataset is a folder saved with ``datasets.save_to_disk`` or a JSON Lines / Parquet file
+    whose rows have ``messages`` (chat messages, assistant answers included) and optionally
+    ``correct`` (default True) and ``task_id`` (default: the row number).
+    """
+    from pathlib import Path
+
+    from envgym.rollout.store import TrajectoryStore
+
+    path = Path(source)
+    if not path.exists():
+        raise FileNotFoundError(f"traces: {source} does not exist (a trajectory store or a dataset)")
+    if path.suffix == ".jsonl" and _is_store(path):
+        return [retokenize(t, tokenizer, Provenance("off_policy", source=source)) for t in TrajectoryStore(path)]
+    import datasets
+
+    if path.is_dir():
+        rows = datasets.load_from_disk(str(path))
+    else:
+        kind = {".jsonl": "json", ".json": "json", ".parquet": "parquet"}.get(path.suffix)
+        if kind is None:
+            raise ValueError(f"traces: {source}: expected a .jsonl, .json or .parquet file or a saved dataset folder")
+        rows = datasets.load_dataset(kind, data_files=str(path), split="train")
+    if "messages" not in rows.column_names:
+        raise ValueError(f"traces: {source} has columns {rows.column_names}; a 'messages' column (chat messages) is needed")
+    provenance = Provenance("off_policy", source=source)
+    out = []
+    for i, row in enumerate(rows):
+        correct = bool(row.get("correct", True))
+        task_id = str(row.get("task_id") or i)
+        out.append(from_messages(row["messages"], tokenizer, provenance, env_id=env_id, task_id=task_id, seed=None,
+                                 reward=float(correct), correct=correct, group_id=f"{source}:{task_id}"))
+    return out
+
+
+def _is_store(path: Any) -> bool:
+    import json
+
+    with open(path, encoding="utf-8") as f:
+        first = f.readline()
+    try:
+        return "turns" in json.loads(first)
+    except json.JSONDecodeError:
+        return False
