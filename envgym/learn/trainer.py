@@ -17,10 +17,11 @@ does the rest, the same way for all of them:
   plus ``trainer.pt`` (optimizer, step, RNG states, learner state).
 
 Resume is exact. Every random choice of step ``k`` derives from ``(seed, k)``, and a step's
-rollouts are written to ``rollouts/step-k-*.jsonl`` before it trains on them, so a run killed at
-any moment (SIGKILL included) resumes at the last checkpoint, replays the interrupted step from
-its stored rollouts, and trains on exactly the trajectories an uninterrupted run would have;
-``trained.jsonl`` records them, step by step.
+rollouts are written to ``rollouts/step-k-*.jsonl`` (in the background while it trains, and
+always before its checkpoint), so a run killed at any moment (SIGKILL included) resumes at the
+last checkpoint and replays the interrupted step from what was stored of its rollouts, sampling
+the rest again from the same weights and seeds; it trains on exactly the trajectories an
+uninterrupted run would have. ``trained.jsonl`` records them, step by step.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import random
 import shutil
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -158,6 +160,8 @@ class Trainer:
         self._probe = None
         self._held_out: set[str] | None = None
         self._rollout_calls = 0
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="envgym-rollouts")
+        self._writes: list[Future] = []
         self._logger = _Logger(self.out, config)
         self.learner.setup(self)
 
@@ -199,10 +203,12 @@ class Trainer:
         config = RolloutConfig(group_size=group_size, sampling=params, max_context_tokens=self.config.max_context_tokens,
                                env_threads=self.config.env_threads, overlap=self.config.overlap)
         store = TrajectoryStore(self.out / "rollouts" / f"step-{self.step:06d}-{self._rollout_calls:02d}-{tag}.jsonl")
-        replayed = store.path.exists()  # a resumed step: some (or all) of these are stored already
-        found = collect(self.pool, policy or self.policy, seeds, config, store=store)
-        if replayed:
+        if store.path.exists():  # a resumed step: some (or all) of these are stored already
+            collect(self.pool, policy or self.policy, seeds, config, store=store)
             found = list(store)
+        else:  # written in the background while the step trains; joined before the checkpoint
+            found = collect(self.pool, policy or self.policy, seeds, config)
+            self._writes.append(self._writer.submit(store.append, found))
         order = {seed: i for i, seed in reversed(list(enumerate(seeds)))}
         wanted = [t for t in found if t.seed in order and t.metadata.get("sample", 0) < group_size]
         return sorted(wanted, key=lambda t: (order[t.seed], t.metadata.get("sample", 0)))
@@ -302,6 +308,8 @@ class Trainer:
 
     def save_checkpoint(self) -> Path:
         """Write ``checkpoint/`` atomically: a temporary folder renamed over the old one."""
+        self._flush_rollouts()
+        self._logger.sync()
         final, tmp, old = self.out / "checkpoint", self.out / "checkpoint.tmp", self.out / "checkpoint.old"
         shutil.rmtree(tmp, ignore_errors=True)
         export_model(self.model, self.tokenizer, tmp)
@@ -373,8 +381,15 @@ class Trainer:
 
         return RayEnvPool(c.env, dict(c.env_kwargs), address=None if c.ray_address == "local" else c.ray_address)
 
+    def _flush_rollouts(self) -> None:
+        writes, self._writes = self._writes, []
+        for write in writes:
+            write.result()
+
     def close(self) -> None:
         """Close the environments, the logs and the rollout engine (a vLLM engine frees its memory)."""
+        self._flush_rollouts()
+        self._writer.shutdown()
         self.pool.close()
         self._logger.close()
         if hasattr(self.policy, "close"):
@@ -501,8 +516,13 @@ class _Logger:
         self.out.mkdir(parents=True, exist_ok=True)
         with open(self.out / name, "a") as f:
             f.write(json.dumps(record, default=float) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
+
+    def sync(self) -> None:
+        """Make the logs durable (at each checkpoint: lines after it are dropped on resume anyway)."""
+        for name in ("metrics.jsonl", "trained.jsonl"):
+            if (self.out / name).exists():
+                with open(self.out / name, "rb") as f:
+                    os.fsync(f.fileno())
 
     def close(self) -> None:
         if self._tb is not None:

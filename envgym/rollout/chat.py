@@ -49,6 +49,7 @@ class TokenConversation:
 
     def __init__(self, tokenizer: Any, messages: Sequence[dict]) -> None:
         self.tokenizer = tokenizer
+        self._eos_text = tokenizer.decode([tokenizer.eos_token_id], skip_special_tokens=False)
         self.messages: list[dict] = [dict(m) for m in messages]
         self._text = render(tokenizer, self.messages, generation_prompt=True)
         self.ids: list[int] = encode(tokenizer, self._text)
@@ -64,15 +65,22 @@ class TokenConversation:
         self.ids.extend(tokens)
         self.policy_mask.extend([1] * len(tokens))
         self.logprobs.extend(completion.logprobs if completion.logprobs is not None else [None] * len(tokens))
-        self._text += self.tokenizer.decode(tokens, skip_special_tokens=False)
-        content = completion_text(self.tokenizer, tokens)
+        sampled = self.tokenizer.decode(tokens, skip_special_tokens=False)
+        self._text += sampled
+        end = self.tokenizer.eos_token_id
+        # special tokens decode on their own, so the content is the decode less the end token's text
+        if tokens and tokens[-1] == end:
+            cut = sampled.endswith(self._eos_text)
+            content = sampled[: len(sampled) - len(self._eos_text)] if cut else completion_text(self.tokenizer, tokens)
+        else:
+            content = sampled
         self.messages.append({"role": "assistant", "content": content})
         return content
 
     def fork(self) -> TokenConversation:
         """An independent copy: a scaffold's side conversation (a critique, a revision) grows from it."""
         other = object.__new__(TokenConversation)
-        other.tokenizer, other._text = self.tokenizer, self._text
+        other.tokenizer, other._text, other._eos_text = self.tokenizer, self._text, self._eos_text
         other.messages = [dict(m) for m in self.messages]
         other.ids, other.policy_mask, other.logprobs = list(self.ids), list(self.policy_mask), list(self.logprobs)
         return other
