@@ -12,7 +12,7 @@ Printed, ratios first:
 - ``heldout_pass@1_*``: greedy pass@1 on the same held-out tasks after the same number of steps
   (target: envgym at least TRL's), evaluated by the same envgym code for both models.
 
-    python bench/grpo_vs_trl.py [--steps 30] [--prompts 8] [--group 8] [--tokens 32]
+    python bench/grpo_vs_trl.py [--steps 40] [--prompts 16] [--group 8] [--tokens 32]
 
 Needs ``pip install 'envgym[bench]'`` (TRL).
 """
@@ -43,8 +43,8 @@ def warm_start(out: Path, steps: int) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=30)
-    parser.add_argument("--prompts", type=int, default=8, help="prompts per step")
+    parser.add_argument("--steps", type=int, default=40)
+    parser.add_argument("--prompts", type=int, default=16, help="prompts per step")
     parser.add_argument("--group", type=int, default=8, help="samples per prompt")
     parser.add_argument("--tokens", type=int, default=32, help="most generated tokens")
     parser.add_argument("--lr", type=float, default=1e-4)
