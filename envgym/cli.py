@@ -8,6 +8,7 @@
     envgym new NAME                  write a plugin package from the template
     envgym train --env ID --learner NAME   train (sft, rlvr, process, refine, distill, guided)
     envgym learners                  learners and their settings
+    envgym eval --env ID --scaffold S  pass@k and cost per solved task, bare and scaffolded
 
 ``-p MODULE`` (repeatable) loads a plugin module explicitly, also when
 ``ENVGYM_DISABLE_PLUGIN_AUTOLOAD=1`` turns entry-point loading off.
@@ -292,3 +293,72 @@ def _print_fields(cls: type) -> None:
     for f in dataclasses.fields(cls):
         default = f.default if f.default is not dataclasses.MISSING else "(required)" if f.default_factory is dataclasses.MISSING else f.default_factory()
         out.print(f"    {f.name} = {default!r}  [dim]{docs.get(f.name, '')}[/]", highlight=False)
+
+
+@app.command("eval")
+def eval_cmd(
+    env: Annotated[str, typer.Option("--env", help="Environment id.")],
+    model: Annotated[str, typer.Option(help="A model directory (a checkpoint), 'tiny', or the served model's name for openai.")] = "tiny",
+    policy: Annotated[str, typer.Option(help="hf, vllm, or openai (an OpenAI-compatible server at --base-url).")] = "hf",
+    base_url: Annotated[Optional[str], typer.Option(help="The server for --policy openai, e.g. http://localhost:8000/v1.")] = None,
+    scaffold: Annotated[Optional[list[str]], typer.Option("--scaffold", help="none, best_of_n, self_refine, tool_loop (repeatable).")] = None,
+    scaffold_kw: Annotated[Optional[list[str]], typer.Option("--scaffold-kw", help="SCAFFOLD.KEY=VALUE, e.g. best_of_n.n=8.")] = None,
+    tasks: Annotated[int, typer.Option(min=1, help="Held-out tasks.")] = 50,
+    samples: Annotated[int, typer.Option(min=1, help="Episodes per task (pass@k up to this k).")] = 1,
+    max_tokens: Annotated[int, typer.Option(min=1)] = 256,
+    kw: Annotated[Optional[list[str]], typer.Option("--kw", help="Environment option KEY=VALUE (repeatable).")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the results as JSON here.")] = None,
+) -> None:
+    """Evaluate a policy on held-out tasks, bare and under scaffolds, with cost per solved task."""
+    from envgym.evaluate import evaluate_scaffolds, table
+
+    host = _host()
+    try:
+        host.env_spec(env)
+        names = scaffold or ["none"]
+        for name in names:
+            host.component("scaffold", name)
+    except EnvgymError as exc:
+        _fail(str(exc))
+    per_scaffold: dict[str, dict] = {}
+    for item in scaffold_kw or []:
+        target, _, setting = item.partition(".")
+        if not setting:
+            _fail(f"--scaffold-kw takes SCAFFOLD.KEY=VALUE, got {item!r}")
+        per_scaffold.setdefault(target, {}).update(_parse_kwargs([setting]))
+    try:
+        engine = _eval_policy(policy, model, base_url)
+    except (EnvgymError, TypeError, ValueError, FileNotFoundError, ImportError) as exc:
+        _fail(str(exc))
+    try:
+        results = evaluate_scaffolds(engine, env, names, per_scaffold, tasks=tasks, samples=samples,
+                                     max_tokens=max_tokens, env_kwargs=_parse_kwargs(kw), progress=True)
+    except (TypeError, ValueError) as exc:
+        _fail(str(exc))
+    finally:
+        if hasattr(engine, "close"):
+            engine.close()
+    out.print(table(results))
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps([r.to_dict() for r in results], indent=2))
+        out.print(f"results: {json_out}")
+
+
+def _eval_policy(backend: str, model: str, base_url: str | None):
+    import envgym
+
+    if backend == "openai":
+        if base_url is None:
+            _fail("--policy openai needs --base-url (an OpenAI-compatible server)")
+        return envgym.make_policy("openai", base_url=base_url, model=model)
+    if model == "tiny":
+        from envgym.models import build_model, build_tokenizer
+
+        if backend != "hf":
+            _fail("--model tiny works with --policy hf; save it first (envgym.models.save_tiny) for vllm")
+        tokenizer = build_tokenizer()
+        return envgym.make_policy("hf", build_model(tokenizer), tokenizer, name="tiny")
+    if backend not in ("hf", "vllm"):
+        _fail(f"--policy must be hf, vllm or openai, got {backend!r}")
+    return envgym.make_policy(backend, model)

@@ -42,6 +42,7 @@ from typing import Any, Literal
 import numpy as np
 import torch
 
+from envgym.evaluate import EVAL_SEED_BASE  # held-out seeds start here; training seeds are drawn below it
 from envgym.learn.loss import LossConfig, LossInputs, policy_loss
 from envgym.learn.sequences import Sample, pad
 from envgym.policy.base import SamplingParams
@@ -50,7 +51,6 @@ from envgym.rollout.pool import LocalEnvPool
 from envgym.rollout.store import TrajectoryStore
 from envgym.types import Trajectory
 
-EVAL_SEED_BASE = 2**31 - 2**20  # held-out seeds start here; training seeds are drawn below it
 
 
 @dataclass
