@@ -294,14 +294,13 @@ class Trainer:
         else:
             self.policy.update_weights(_plain_state_dict(self.model))
 
-    def evaluate(self, seeds: Sequence[int] | None = None) -> dict[str, float]:
-        """Greedy pass@1 and mean reward on the held-out tasks."""
-        params = dataclasses.replace(self.sampling(), temperature=0.0, seed=None)
-        config = RolloutConfig(sampling=params, max_context_tokens=self.config.max_context_tokens,
-                               env_threads=self.config.env_threads)
-        trajectories = collect(self.pool, self.policy, list(seeds or self.eval_seeds()), config)
-        return {"eval_pass@1": sum(t.correct for t in trajectories) / len(trajectories),
-                "eval_reward": sum(t.reward for t in trajectories) / len(trajectories)}
+    def evaluate(self) -> dict[str, float]:
+        """Greedy pass@1 and mean reward on the held-out tasks (``envgym.evaluate``)."""
+        from envgym.evaluate import evaluate
+
+        result = evaluate(self.policy, self.config.env, tasks=self.config.eval_tasks, max_tokens=self.config.max_tokens,
+                          max_context_tokens=self.config.max_context_tokens, pool=self.pool)
+        return {"eval_pass@1": result.pass_at[1], "eval_reward": result.mean_reward}
 
     # ---- checkpoints -----------------------------------------------------------------------------
 
