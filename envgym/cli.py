@@ -362,3 +362,38 @@ def _eval_policy(backend: str, model: str, base_url: str | None):
     if backend not in ("hf", "vllm"):
         _fail(f"--policy must be hf, vllm or openai, got {backend!r}")
     return envgym.make_policy(backend, model)
+
+
+pipeline_app = typer.Typer(no_args_is_help=True, help="Multi-stage training with per-stage diagnostics.")
+app.add_typer(pipeline_app, name="pipeline")
+
+
+@pipeline_app.command("run")
+def pipeline_run(
+    config: Annotated[Path, typer.Argument(help="The pipeline YAML file.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Run folder; running again resumes it.")] = Path("runs/pipeline"),
+) -> None:
+    """Run (or resume) a pipeline; every stage is evaluated and compared with the one before."""
+    from envgym import pipeline
+
+    _host()
+    if not config.is_file():
+        _fail(f"{config}: no such pipeline file")
+    try:
+        spec = pipeline.load(config)
+        report = pipeline.run(spec, out_dir)
+    except (EnvgymError, TypeError, ValueError, FileNotFoundError) as exc:
+        _fail(str(exc))
+    table = Table("stage", "learner", "pass@1", "pass@k", "support", "dominant role", title=f"pipeline {spec.name}")
+    start = report["start"]
+    table.add_row("(start)", "", f"{start['pass@1']:.3f}", f"{start['pass@k']:.3f}", f"{start['support']}/{start['prompts']}", "")
+    for s in report["stages"]:
+        table.add_row(s["stage"], s["learner"], f"{s['pass@1']:.3f}", f"{s['pass@k']:.3f}", f"{s['support']}/{s['prompts']}",
+                      s["diagnostics"]["dominant"])
+    out.print(table)
+    for s in report["stages"]:
+        out.print(f"{s['stage']}: {s['diagnostics']['evidence']}", highlight=False)
+    out.print(f"report: {out_dir / 'report.json'}")
+    if report["stopped"]:
+        err.print(f"[red]stopped[/] after stage {report['stopped']['stage']}: {report['stopped']['gate']}")
+        raise typer.Exit(1)

@@ -220,6 +220,7 @@ class Trainer:
 
         self._resume()
         c = self.config
+        (self.out / "config.json").write_text(json.dumps(dataclasses.asdict(c), indent=2, default=repr))
         if self.step == 0:
             self._logger.log({"step": 0, **self.evaluate()})
         progress = Progress(TextColumn(f"train {c.learner}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

@@ -1,0 +1,83 @@
+"""envgym pipeline run: stages hand their checkpoint on, each is measured, gates stop, runs resume."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+pytest.importorskip("torch")
+
+from conftest import envgym_cli  # noqa: E402
+from envgym.pipeline import PipelineError, load  # noqa: E402
+
+CONFIG = """
+name: letters
+model: tiny
+env: tests/Letter-v0
+eval: {tasks: 6, samples: 2, max_tokens: 12}
+stages:
+  - {name: warm, learner: sft, steps: 3, lr: 3.0e-3, settings: {examples_per_step: 4}, train: {max_tokens: 12, eval_tasks: 2}}
+  - name: rl
+    learner: rlvr
+    steps: 2
+    settings: {prompts_per_step: 2, group_size: 2, overlong: none}
+    train: {max_tokens: 12, eval_tasks: 2}
+    gate: {min_pass1: GATE}
+"""
+
+
+def write(tmp_path, gate="0.0"):
+    path = tmp_path / "pipeline.yaml"
+    path.write_text(CONFIG.replace("GATE", gate))
+    return path
+
+
+def run(tmp_path, config, out="run"):
+    return envgym_cli("-p", "envs_for_learn", "pipeline", "run", str(config), "--out", str(tmp_path / out),
+                      env={"PYTHONPATH": str(__import__("pathlib").Path(__file__).parent)})
+
+
+def test_stages_hand_over_checkpoints_and_are_compared(tmp_path):
+    result = run(tmp_path, write(tmp_path))
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "run" / "report.json").read_text())
+    warm, rl = report["stages"]
+    assert (warm["stage"], rl["stage"]) == ("warm", "rl") and report["stopped"] is None
+    rl_config = json.loads((tmp_path / "run" / "rl" / "train" / "config.json").read_text())
+    assert rl_config["model"] == warm["checkpoint"] == str(tmp_path / "run" / "warm" / "train" / "checkpoint")
+    for stage, before in ((warm, report["start"]), (rl, warm)):
+        d = stage["diagnostics"]
+        assert d["prompts"] == stage["prompts"] == 6 and d["dominant"] in ("expansion", "attrition", "reshaping", "none")
+        assert d["pass1_before"] == pytest.approx(before["pass@1"]) and d["pass1_after"] == pytest.approx(stage["pass@1"])
+        assert d["expansion"] + d["attrition"] + d["reshaping"] == pytest.approx(stage["pass@1"] - before["pass@1"])
+    assert "dominant role" in result.stdout
+
+    again = run(tmp_path, write(tmp_path))  # resume: both stages are done, nothing retrains
+    assert again.returncode == 0, again.stderr
+    assert json.loads((tmp_path / "run" / "report.json").read_text())["stages"] == report["stages"]
+
+
+def test_a_gate_stops_the_pipeline(tmp_path):
+    result = run(tmp_path, write(tmp_path, gate="1.1"), out="gated")
+    assert result.returncode == 1 and "min_pass1" in result.stderr
+    report = json.loads((tmp_path / "gated" / "report.json").read_text())
+    assert report["stopped"]["stage"] == "rl"
+
+
+def test_config_errors_name_the_stage_and_field(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(textwrap.dedent("""
+        env: tests/Letter-v0
+        stages:
+          - {name: a, learner: sft, steps: 1, stepz: 2}
+    """))
+    with pytest.raises(PipelineError, match=r"stage 1 \(a\): unknown keys \['stepz'\]"):
+        load(bad)
+    bad.write_text("stages:\n  - {name: a, learner: sft, steps: 1}\n")
+    with pytest.raises(PipelineError, match="no 'env'"):
+        load(bad)
+    bad.write_text("env: x\nstages:\n  - {name: a, learner: sft, steps: 1, gate: {max_loss: 1}}\n")
+    with pytest.raises(PipelineError, match="unknown gates"):
+        load(bad)
