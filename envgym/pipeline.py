@@ -183,8 +183,9 @@ def _evaluated(folder: Path, model: str, pipeline: Pipeline, progress: bool) -> 
                       max_tokens=pipeline.eval_max_tokens, env_kwargs=pipeline.eval_env_kwargs, seed=pipeline.seed,
                       progress=progress)
     outcomes = Outcomes.from_trajectories(result.trajectories)
-    record = {"summary": {"pass@1": result.pass_at[1], "pass@k": result.pass_at[max(result.pass_at)],
-                          "k": max(result.pass_at), "support": len(outcomes.support), "prompts": len(outcomes.counts),
+    k = pipeline.eval_samples  # by prompt, as the diagnostics count (two seeds may draw the same prompt)
+    record = {"summary": {"pass@1": outcomes.pass_at(1), "pass@k": outcomes.pass_at(k), "k": k,
+                          "support": len(outcomes.support), "prompts": len(outcomes.counts),
                           "mean_reward": result.mean_reward,
                           "cost_per_solved": {k: v if math.isfinite(v) else None for k, v in result.cost_per_solved.items()}},
               "outcomes": {task: list(nc) for task, nc in outcomes.counts.items()}}
