@@ -220,3 +220,23 @@ def test_sft_from_a_dataset_file_of_chat_messages(tmp_path):
     (tmp_path / "bad.jsonl").write_text(json.dumps({"prompt": "x"}) + "\n")
     with pytest.raises(ValueError, match="messages"):
         trainer_for(tmp_path, "sft", SFTConfig(source=str(tmp_path / "bad.jsonl")))
+
+
+def test_reward_hacking_monitors_are_logged(tmp_path):
+    trainer = trainer_for(tmp_path, "rlvr", RLVRConfig(**SMALL), steps=2)
+    first, second = trainer.train_step(), trainer.train_step()
+    trainer.close()
+    assert first["length_drift"] == 1.0
+    assert second["length_drift"] == pytest.approx(second["completion_tokens"] / first["completion_tokens"])
+    assert first["unearned_reward"] == 0.0  # this verifier gives reward only with correctness
+
+
+def test_unearned_reward_counts_rewards_without_correctness():
+    from envgym.learn.learners import _outcomes
+    from envgym.types import Cost, Provenance, Trajectory
+
+    def traj(reward, correct):
+        return Trajectory("e", "t", 0, (), (), reward, correct, Provenance("on_policy", policy_id="p"), Cost(completion_tokens=4))
+
+    metrics = _outcomes([traj(1.0, True), traj(0.5, False), traj(0.0, False), traj(0.2, False)])
+    assert metrics["unearned_reward"] == 0.5 and metrics["correct"] == 0.25

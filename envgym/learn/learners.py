@@ -72,8 +72,11 @@ class Learner:
 
 
 def _outcomes(trajectories: Sequence[Trajectory]) -> dict[str, float]:
+    """Rollout metrics, reward-hacking monitors included: ``unearned_reward`` is the share of
+    episodes rewarded without being correct (format or partial credit doing the work)."""
     n = max(len(trajectories), 1)
     return {"reward": sum(t.reward for t in trajectories) / n, "correct": sum(t.correct for t in trajectories) / n,
+            "unearned_reward": sum(t.reward > 0 and not t.correct for t in trajectories) / n,
             "completion_tokens": sum(t.cost.completion_tokens for t in trajectories) / n}
 
 

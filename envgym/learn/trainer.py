@@ -159,6 +159,7 @@ class Trainer:
         self._probe = None
         self._held_out: set[str] | None = None
         self._rollout_calls = 0
+        self._first_length: float | None = None
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="envgym-rollouts")
         self._writes: list[Future] = []
         self._logger = _Logger(self.out, config)
@@ -245,6 +246,10 @@ class Trainer:
         self.step += 1
         metrics.update(step=self.step, seconds=time.perf_counter() - start, rollout_seconds=collected - start,
                        lr=self.scheduler.get_last_lr()[0], policy_version=self.policy.version)
+        if "completion_tokens" in metrics:  # length drift: a monitor for reward hacking by verbosity
+            self._first_length = self._first_length or metrics["completion_tokens"] or None
+            if self._first_length:
+                metrics["length_drift"] = metrics["completion_tokens"] / self._first_length
         c = self.config
         if (c.eval_every and self.step % c.eval_every == 0) or self.step == c.steps:
             metrics.update(self.evaluate())
@@ -316,6 +321,7 @@ class Trainer:
             "step": self.step, "optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict(),
             "trainable": {k: v for k, v in self.model.state_dict().items()} if self.config.lora_rank else None,
             "policy_version": self.policy.version, "learner": self.learner.state_dict(),
+            "first_length": self._first_length,
             "rng": {"torch": torch.get_rng_state(), "python": random.getstate(), "numpy": np.random.get_state()},
         }
         torch.save(state, tmp / "trainer.pt")
@@ -349,6 +355,7 @@ class Trainer:
         random.setstate(state["rng"]["python"])
         np.random.set_state(state["rng"]["numpy"])
         self.learner.load_state_dict(state["learner"])
+        self._first_length = state.get("first_length")
         self.step = state["step"]
         self.push_weights()
         self.policy.version = state["policy_version"]
