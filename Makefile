@@ -6,9 +6,16 @@ STAMP := $(VENV)/.installed
 # First-party environments: each its own package, found through its entry point like any plugin.
 ENV_PACKAGES := $(wildcard environments/*)
 
-.PHONY: setup demo test bench clean
+.PHONY: setup system demo test bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) system
+
+# System packages the tests use: Chromium renders the HTML report (tests/test_report.py).
+system:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && { apt-get install -y -q chromium >/dev/null || \
+	      { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; } } || \
+	  echo "warning: Chromium is not installed (apt-get install chromium as root); the report rendering test will be skipped"
 
 $(STAMP): pyproject.toml $(wildcard environments/*/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)

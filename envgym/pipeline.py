@@ -19,7 +19,8 @@ and every stage measured on the same held-out prompts.
 ``envgym pipeline run CONFIG --out DIR`` runs it. Before the first stage the starting model is
 evaluated; after each stage its checkpoint is, with ``samples`` episodes per prompt, and the
 stage is compared with the one before (``envgym.diagnostics``): support, expansion, attrition,
-reshaping and the stage's dominant role. ``report.json`` holds it all. Run again, it resumes: a
+reshaping and the stage's dominant role. ``report.json`` holds it all, ``report.md`` and
+``report.html`` (with plots, ``envgym.report``) show it. Run again, it resumes: a
 finished stage (its ``stage.json`` written) is skipped, an interrupted one resumes from its
 checkpoint.
 """
@@ -152,6 +153,9 @@ def run(pipeline: Pipeline, out: str | Path, progress: bool = True) -> dict[str,
             report["stopped"] = {"stage": stage.name, "gate": failed}
             break
     (out / "report.json").write_text(json.dumps(report, indent=2))
+    from envgym.report import write_report
+
+    write_report(out)
     return report
 
 
