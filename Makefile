@@ -27,11 +27,11 @@ $(STAMP): pyproject.toml $(wildcard environments/*/pyproject.toml)
 	$(BIN)/pip uninstall -y -q torchvision torchaudio torchcodec
 	touch $(STAMP)
 
+# The main job: sft -> rlvr -> consolidation of self-refinement, each stage measured (runs/demo/report.html).
 demo: setup
 	$(BIN)/envgym list
-	$(BIN)/envgym check --all
-	$(BIN)/envgym run envgym/Arithmetic-v0 --policy scripted --episodes 5 --kw difficulty=3
-	$(BIN)/python bench/env_overhead.py --n 2000
+	$(BIN)/envgym pipeline run examples/demo.yaml --out runs/demo
+	cat runs/demo/report.md
 
 test: setup
 	$(BIN)/python -m pytest -q

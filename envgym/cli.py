@@ -384,16 +384,19 @@ def pipeline_run(
         report = pipeline.run(spec, out_dir)
     except (EnvgymError, TypeError, ValueError, FileNotFoundError) as exc:
         _fail(str(exc))
-    table = Table("stage", "learner", "pass@1", "pass@k", "support", "dominant role", title=f"pipeline {spec.name}")
-    start = report["start"]
-    table.add_row("(start)", "", f"{start['pass@1']:.3f}", f"{start['pass@k']:.3f}", f"{start['support']}/{start['prompts']}", "")
-    for s in report["stages"]:
-        table.add_row(s["stage"], s["learner"], f"{s['pass@1']:.3f}", f"{s['pass@k']:.3f}", f"{s['support']}/{s['prompts']}",
-                      s["diagnostics"]["dominant"])
+    table = Table("stage", "learner", "greedy pass@1", "pass@k", "support", "dominant role", title=f"pipeline {spec.name}")
+    for s in [{"stage": "(start)", "learner": "", **report["start"]}, *report["stages"]]:
+        table.add_row(s["stage"], s["learner"], f"{s['greedy_pass@1']:.3f}", f"{s['pass@k']:.3f}",
+                      f"{s['support']}/{s['prompts']}", s["diagnostics"]["dominant"] if "diagnostics" in s else "")
     out.print(table)
     for s in report["stages"]:
         out.print(f"{s['stage']}: {s['diagnostics']['evidence']}", highlight=False)
-    out.print(f"report: {out_dir / 'report.json'}")
+    if report.get("scaffolds"):
+        out.print("scaffolded against amortized (final checkpoint, greedy pass@1): " + ", ".join(
+            f"{r['scaffold']} {r['pass@1']:.3f}" for r in report["scaffolds"]), highlight=False)
+        for name, value in report.get("handoff_fidelity", {}).items():
+            out.print(f"handoff fidelity ({name}): {'n/a' if value is None else f'{value:.3f}'}", highlight=False)
+    out.print(f"report: {out_dir / 'report.md'}, {out_dir / 'report.html'}")
     if report["stopped"]:
         err.print(f"[red]stopped[/] after stage {report['stopped']['stage']}: {report['stopped']['gate']}")
         raise typer.Exit(1)

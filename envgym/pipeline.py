@@ -5,7 +5,7 @@ and every stage measured on the same held-out prompts.
     model: tiny                      # or a Hugging Face model directory
     env: envgym/Arithmetic-v0        # each stage may name its own
     env_kwargs: {difficulty: 1}
-    eval: {tasks: 100, samples: 4, max_tokens: 32}
+    eval: {tasks: 100, samples: 4, max_tokens: 32, scaffolds: [none, self_refine]}
     stages:
       - {name: sft, learner: sft, steps: 600, lr: 1.0e-3, settings: {examples_per_step: 32}}
       - name: rlvr
@@ -18,11 +18,13 @@ and every stage measured on the same held-out prompts.
 
 ``envgym pipeline run CONFIG --out DIR`` runs it. Before the first stage the starting model is
 evaluated; after each stage its checkpoint is, with ``samples`` episodes per prompt, and the
-stage is compared with the one before (``envgym.diagnostics``): support, expansion, attrition,
+stage is compared with the one before (``envgym.diagnostics``): greedy pass@1 (what ``envgym eval``
+reproduces), pass@k and support from the samples, expansion, attrition,
 reshaping and the stage's dominant role. ``report.json`` holds it all, ``report.md`` and
 ``report.html`` (with plots, ``envgym.report``) show it. Run again, it resumes: a
 finished stage (its ``stage.json`` written) is skipped, an interrupted one resumes from its
-checkpoint.
+checkpoint. With ``eval.scaffolds``, the final checkpoint is also evaluated bare and under each
+scaffold (``eval.json``), and the handoff fidelity (bare pass@1 / scaffolded pass@1) reported.
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ class Pipeline:
     eval_env: str = ""
     eval_env_kwargs: Mapping[str, Any] = field(default_factory=dict)
     seed: int = 0
+    scaffolds: tuple[str, ...] = ()
+    scaffold_kwargs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 GATES = {"max_attrition", "min_pass1"}
@@ -108,7 +112,8 @@ def load(path: str | Path) -> Pipeline:
     ev = dict(raw.get("eval", {}))
     return Pipeline(raw.get("name", Path(path).stem), str(raw.get("model", "tiny")), tuple(stages),
                     int(ev.get("tasks", 100)), int(ev.get("samples", 4)), int(ev.get("max_tokens", 64)),
-                    ev.get("env", stages[0].env), dict(ev.get("env_kwargs", stages[0].env_kwargs)), int(raw.get("seed", 0)))
+                    ev.get("env", stages[0].env), dict(ev.get("env_kwargs", stages[0].env_kwargs)), int(raw.get("seed", 0)),
+                    tuple(ev.get("scaffolds", ())), dict(ev.get("scaffold_kwargs", {})))
 
 
 def run(pipeline: Pipeline, out: str | Path, progress: bool = True) -> dict[str, Any]:
@@ -132,10 +137,13 @@ def run(pipeline: Pipeline, out: str | Path, progress: bool = True) -> dict[str,
             bad = sorted(set(stage.train) - fields)
             if bad:
                 raise PipelineError(f"stage {stage.name}: 'train' has unknown TrainConfig fields {bad}")
+            train = dict(stage.train)
+            # training must never draw the pipeline's held-out prompts: the trainer holds out at least as many
+            train["eval_tasks"] = max(int(train.get("eval_tasks", 0)), pipeline.eval_tasks)
             trainer = Trainer(TrainConfig(env=stage.env, env_kwargs=dict(stage.env_kwargs), learner=stage.learner,
                                           learner_config=dict(stage.settings) or None, model=model, steps=stage.steps,
                                           lr=stage.lr, seed=pipeline.seed, output_dir=str(folder / "train"),
-                                          progress=progress, **dict(stage.train)))
+                                          progress=progress, **train))
             try:
                 trainer.train()
             finally:
@@ -152,6 +160,13 @@ def run(pipeline: Pipeline, out: str | Path, progress: bool = True) -> dict[str,
         if failed:
             report["stopped"] = {"stage": stage.name, "gate": failed}
             break
+    if pipeline.scaffolds and not report["stopped"]:
+        rows = _scaffolded(out, model, pipeline, progress)
+        bare = next((r for r in rows if r["scaffold"] == "none"), None)
+        report["scaffolds"] = [{"scaffold": r["scaffold"], "pass@1": r["pass_at"]["1"]} for r in rows]
+        if bare is not None:
+            report["handoff_fidelity"] = {r["scaffold"]: (bare["pass_at"]["1"] / r["pass_at"]["1"] if r["pass_at"]["1"] else None)
+                                          for r in rows if r["scaffold"] != "none"}
     (out / "report.json").write_text(json.dumps(report, indent=2))
     from envgym.report import write_report
 
@@ -170,25 +185,20 @@ def _gate(stage: Stage, record: Mapping[str, Any]) -> str | None:
 
 def _evaluated(folder: Path, model: str, pipeline: Pipeline, progress: bool) -> dict[str, Any]:
     """Evaluate a model once (cached in ``folder/eval.json``): summary and per-prompt outcomes."""
-    import envgym
     from envgym.evaluate import evaluate
 
     cached = folder / "eval.json"
     if cached.exists():
         return json.loads(cached.read_text())
-    if model == "tiny":
-        from envgym.models import build_model, build_tokenizer
-
-        tokenizer = build_tokenizer()
-        policy = envgym.make_policy("hf", build_model(tokenizer, seed=pipeline.seed), tokenizer, name="tiny")
-    else:
-        policy = envgym.make_policy("hf", model)
+    policy = _policy(model, pipeline.seed)
     result = evaluate(policy, pipeline.eval_env, tasks=pipeline.eval_tasks, samples=pipeline.eval_samples,
                       max_tokens=pipeline.eval_max_tokens, env_kwargs=pipeline.eval_env_kwargs, seed=pipeline.seed,
                       progress=progress)
     outcomes = Outcomes.from_trajectories(result.trajectories)
+    greedy = evaluate(policy, pipeline.eval_env, tasks=pipeline.eval_tasks, max_tokens=pipeline.eval_max_tokens,
+                      env_kwargs=pipeline.eval_env_kwargs)
     k = pipeline.eval_samples  # by prompt, as the diagnostics count (two seeds may draw the same prompt)
-    record = {"summary": {"pass@1": outcomes.pass_at(1), "pass@k": outcomes.pass_at(k), "k": k,
+    record = {"summary": {"greedy_pass@1": greedy.pass_at[1], "pass@1": outcomes.pass_at(1), "pass@k": outcomes.pass_at(k), "k": k,
                           "support": len(outcomes.support), "prompts": len(outcomes.counts),
                           "mean_reward": result.mean_reward,
                           "cost_per_solved": {k: v if math.isfinite(v) else None for k, v in result.cost_per_solved.items()}},
@@ -196,6 +206,34 @@ def _evaluated(folder: Path, model: str, pipeline: Pipeline, progress: bool) -> 
     folder.mkdir(parents=True, exist_ok=True)
     cached.write_text(json.dumps(record, indent=2))
     return record
+
+
+def _policy(model: str, seed: int) -> Any:
+    import envgym
+
+    if model == "tiny":
+        from envgym.models import build_model, build_tokenizer
+
+        tokenizer = build_tokenizer()
+        return envgym.make_policy("hf", build_model(tokenizer, seed=seed), tokenizer, name="tiny")
+    return envgym.make_policy("hf", model)
+
+
+def _scaffolded(out: Path, model: str, pipeline: Pipeline, progress: bool) -> list[dict[str, Any]]:
+    """The final model bare and under each scaffold (``eval.json``), with the handoff fidelity."""
+    from envgym.evaluate import evaluate_scaffolds
+
+    cached = out / "eval.json"
+    if cached.exists():
+        return json.loads(cached.read_text())
+    results = evaluate_scaffolds(_policy(model, pipeline.seed), pipeline.eval_env, pipeline.scaffolds,
+                                 pipeline.scaffold_kwargs, tasks=pipeline.eval_tasks, max_tokens=pipeline.eval_max_tokens,
+                                 env_kwargs=pipeline.eval_env_kwargs, progress=progress)
+    rows = [r.to_dict() for r in results]
+    for row in rows:
+        row["cost_per_solved"] = {k: v if math.isfinite(v) else None for k, v in row["cost_per_solved"].items()}
+    cached.write_text(json.dumps(rows, indent=2))
+    return rows
 
 
 def _outcomes(record: Mapping[str, Any]) -> Outcomes:

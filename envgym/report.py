@@ -41,16 +41,18 @@ def _metrics(path: Path) -> list[dict[str, Any]]:
 
 
 def _rows(report: Mapping[str, Any]) -> list[list[str]]:
-    start = report["start"]
-    rows = [["(start)", "", f"{start['pass@1']:.3f}", f"{start['pass@k']:.3f}", f"{start['support']}/{start['prompts']}", "", ""]]
+    def cells(r: Mapping[str, Any]) -> list[str]:
+        greedy = r.get("greedy_pass@1")
+        return ["" if greedy is None else f"{greedy:.3f}", f"{r['pass@1']:.3f}", f"{r['pass@k']:.3f}",
+                f"{r['support']}/{r['prompts']}"]
+
+    rows = [["(start)", "", *cells(report["start"]), "", ""]]
     for s in report["stages"]:
-        d = s["diagnostics"]
-        rows.append([s["stage"], s["learner"], f"{s['pass@1']:.3f}", f"{s['pass@k']:.3f}", f"{s['support']}/{s['prompts']}",
-                     d["dominant"], d["evidence"]])
+        rows.append([s["stage"], s["learner"], *cells(s), s["diagnostics"]["dominant"], s["diagnostics"]["evidence"]])
     return rows
 
 
-HEAD = ["stage", "learner", "pass@1", "pass@k", "support", "dominant role", "evidence"]
+HEAD = ["stage", "learner", "greedy pass@1", "pass@1 (sampled)", "pass@k", "support", "dominant role", "evidence"]
 SCAFFOLD_HEAD = ["scaffold", "pass@1", "mean reward", "solved", "tokens / solved", "calls / solved", "tool calls / solved"]
 
 
@@ -80,6 +82,8 @@ def _markdown(report: Mapping[str, Any], scaffolds: Sequence[Mapping[str, Any]])
         parts += ["", f"**Stopped** after stage {report['stopped']['stage']}: {report['stopped']['gate']}"]
     if scaffolds:
         parts += ["", "## Scaffolded against amortized", "", table(SCAFFOLD_HEAD, _scaffold_rows(scaffolds))]
+        parts += [f"Handoff fidelity ({name}): {value:.3f}" for name, value in report.get("handoff_fidelity", {}).items()
+                  if value is not None]
     return "\n".join(parts) + "\n"
 
 
@@ -94,7 +98,10 @@ def _html(report: Mapping[str, Any], scaffolds: Sequence[Mapping[str, Any]], fig
         f"<figcaption>{html.escape(title)}</figcaption></figure>" for title, png in figures.items())
     stopped = (f"<p class=stop>Stopped after stage {html.escape(report['stopped']['stage'])}: "
                f"{html.escape(report['stopped']['gate'])}</p>" if report.get("stopped") else "")
-    scaffold = ("<h2>Scaffolded against amortized</h2>" + table(SCAFFOLD_HEAD, _scaffold_rows(scaffolds))) if scaffolds else ""
+    fidelity = "".join(f"<p>Handoff fidelity ({html.escape(name)}): {value:.3f}</p>"
+                       for name, value in report.get("handoff_fidelity", {}).items() if value is not None)
+    scaffold = ("<h2>Scaffolded against amortized</h2>" + table(SCAFFOLD_HEAD, _scaffold_rows(scaffolds)) + fidelity
+                if scaffolds else "")
     ev = report["eval"]
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>envgym: {html.escape(report['pipeline'])}</title>

@@ -16,7 +16,7 @@ CONFIG = """
 name: letters
 model: tiny
 env: tests/Letter-v0
-eval: {tasks: 6, samples: 2, max_tokens: 12}
+eval: {tasks: 6, samples: 2, max_tokens: 12, scaffolds: [none, best_of_n], scaffold_kwargs: {best_of_n: {n: 3}}}
 stages:
   - {name: warm, learner: sft, steps: 3, lr: 3.0e-3, settings: {examples_per_step: 4}, train: {max_tokens: 12, eval_tasks: 2}}
   - name: rl
@@ -53,6 +53,21 @@ def test_stages_hand_over_checkpoints_and_are_compared(tmp_path):
         assert d["pass1_before"] == pytest.approx(before["pass@1"]) and d["pass1_after"] == pytest.approx(stage["pass@1"])
         assert d["expansion"] + d["attrition"] + d["reshaping"] == pytest.approx(stage["pass@1"] - before["pass@1"])
     assert "dominant role" in result.stdout
+    bare, best = json.loads((tmp_path / "run" / "eval.json").read_text())
+    assert (bare["scaffold"], best["scaffold"]) == ("none", "best_of_n") and best["cost"]["model_calls"] == 3 * 6
+    assert bare["pass_at"]["1"] == pytest.approx(rl["greedy_pass@1"])  # the same model, greedy, same tasks
+    if best["pass_at"]["1"]:
+        assert report["handoff_fidelity"]["best_of_n"] == pytest.approx(bare["pass_at"]["1"] / best["pass_at"]["1"])
+    page = (tmp_path / "run" / "report.html").read_text()
+    assert page.count("data:image/png") == 4 and "Scaffolded against amortized" in page
+
+    for stage in (warm, rl):  # each stage's accuracy is what a fresh evaluation of its checkpoint gives
+        out = tmp_path / f"{stage['stage']}.json"
+        check = envgym_cli("-p", "envs_for_learn", "eval", "--env", "tests/Letter-v0", "--model", stage["checkpoint"],
+                           "--tasks", "6", "--max-tokens", "12", "--json", str(out),
+                           env={"PYTHONPATH": str(__import__("pathlib").Path(__file__).parent)})
+        assert check.returncode == 0, check.stderr
+        assert json.loads(out.read_text())[0]["pass_at"]["1"] == pytest.approx(stage["greedy_pass@1"])
 
     again = run(tmp_path, write(tmp_path))  # resume: both stages are done, nothing retrains
     assert again.returncode == 0, again.stderr

@@ -40,7 +40,7 @@ def run_folder(tmp_path):
 def test_markdown_and_html_hold_the_tables(tmp_path):
     md, page = write_report(run_folder(tmp_path))
     text = md.read_text()
-    assert "| rlvr | rlvr | 0.500 | 0.700 | 7/10 | expansion |" in text
+    assert "| rlvr | rlvr |  | 0.500 | 0.700 | 7/10 | expansion |" in text
     assert "| best_of_n | 0.800 |" in text and "Scaffolded against amortized" in text
     assert page.read_text().count("data:image/png;base64,") == 4
 

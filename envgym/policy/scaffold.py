@@ -137,19 +137,22 @@ class BestOfN(Scaffold):
     """``n`` samples per turn; the environment's verifier picks the highest reward (first on ties).
 
     With the reference-holding verifier this is the oracle reranker whose accuracy is pass@n:
-    the upper bound that consolidation into the bare policy aims at.
+    the upper bound that consolidation into the bare policy aims at. Asked for greedy decoding,
+    it samples its candidates at ``temperature`` instead (n copies of one greedy answer would be
+    the bare policy at n times the cost).
     """
 
     name = "best_of_n"
 
-    def __init__(self, policy: Policy, n: int = 4) -> None:
+    def __init__(self, policy: Policy, n: int = 4, temperature: float = 1.0) -> None:
         super().__init__(policy)
         if n < 1:
             raise ValueError(f"best_of_n needs n >= 1, got {n}")
-        self.n = n
+        self.n, self.temperature = n, temperature
 
     def act(self, convs, params, judge, max_context_tokens):
-        prompts, groups = self._sample(convs, dataclasses.replace(params, n=self.n))
+        sampling = dataclasses.replace(params, n=self.n, temperature=params.temperature or self.temperature)
+        prompts, groups = self._sample(convs, sampling)
         texts = [[completion_text(self.tokenizer, c.token_ids) for c in group] for group in groups]
         verdicts = iter(judge.score([(i, t) for i, ts in enumerate(texts) for t in ts]))
         actions = []
