@@ -82,8 +82,9 @@ def _markdown(report: Mapping[str, Any], scaffolds: Sequence[Mapping[str, Any]])
         parts += ["", f"**Stopped** after stage {report['stopped']['stage']}: {report['stopped']['gate']}"]
     if scaffolds:
         parts += ["", "## Scaffolded against amortized", "", table(SCAFFOLD_HEAD, _scaffold_rows(scaffolds))]
-        parts += [f"Handoff fidelity ({name}): {value:.3f}" for name, value in report.get("handoff_fidelity", {}).items()
-                  if value is not None]
+        for name, value in report.get("handoff_fidelity", {}).items():
+            if value is not None:
+                parts += ["", f"Handoff fidelity ({name}): {value:.3f} (bare pass@1 / scaffolded pass@1)"]
     return "\n".join(parts) + "\n"
 
 
