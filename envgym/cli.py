@@ -352,15 +352,14 @@ def _eval_policy(backend: str, model: str, base_url: str | None):
         if base_url is None:
             _fail("--policy openai needs --base-url (an OpenAI-compatible server)")
         return envgym.make_policy("openai", base_url=base_url, model=model)
-    if model == "tiny":
-        from envgym.models import build_model, build_tokenizer
-
-        if backend != "hf":
-            _fail("--model tiny works with --policy hf; save it first (envgym.models.save_tiny) for vllm")
-        tokenizer = build_tokenizer()
-        return envgym.make_policy("hf", build_model(tokenizer), tokenizer, name="tiny")
     if backend not in ("hf", "vllm"):
         _fail(f"--policy must be hf, vllm or openai, got {backend!r}")
+    if model == "tiny" and backend != "hf":
+        _fail("--model tiny works with --policy hf; save it first (envgym.models.save_tiny) for vllm")
+    if backend == "hf":
+        from envgym.models import hf_policy
+
+        return hf_policy(model)
     return envgym.make_policy(backend, model)
 
 

@@ -60,9 +60,11 @@ class EvalResult:
         return {k: (getattr(self.cost, k) / self.solved if self.solved else math.inf) for k in Cost.__dataclass_fields__}
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-safe: a cost per solved task with nothing solved is None, not infinity."""
         return {"env_id": self.env_id, "scaffold": self.scaffold, "tasks": self.tasks, "samples": self.samples,
                 "pass_at": {str(k): v for k, v in self.pass_at.items()}, "mean_reward": self.mean_reward,
-                "solved": self.solved, "cost": dataclasses.asdict(self.cost), "cost_per_solved": self.cost_per_solved}
+                "solved": self.solved, "cost": dataclasses.asdict(self.cost),
+                "cost_per_solved": {k: v if math.isfinite(v) else None for k, v in self.cost_per_solved.items()}}
 
 
 def evaluate(policy: Any, env_id: str, *, tasks: int = 100, samples: int = 1, max_tokens: int = 256,

@@ -116,3 +116,13 @@ def save_tiny(path: str | Path, *, seed: int = 0, **model_kwargs: Any) -> Path:
 
 
 __all__ = ["CHAT_TEMPLATE", "SPECIAL_TOKENS", "build_model", "build_tokenizer", "default_corpus", "save_tiny"]
+
+
+def hf_policy(model: str | Path, *, seed: int = 0) -> Any:
+    """An ``hf`` policy for ``model``: a Hugging Face model directory, or ``"tiny"`` built here (no download)."""
+    import envgym
+
+    if str(model) == "tiny":
+        tokenizer = build_tokenizer()
+        return envgym.make_policy("hf", build_model(tokenizer, seed=seed), tokenizer, name="tiny")
+    return envgym.make_policy("hf", model)

@@ -31,13 +31,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from envgym.diagnostics import Outcomes, compare
+from envgym.models import hf_policy
 from envgym.errors import EnvgymError
 
 
@@ -190,7 +190,7 @@ def _evaluated(folder: Path, model: str, pipeline: Pipeline, progress: bool) -> 
     cached = folder / "eval.json"
     if cached.exists():
         return json.loads(cached.read_text())
-    policy = _policy(model, pipeline.seed)
+    policy = hf_policy(model, seed=pipeline.seed)
     result = evaluate(policy, pipeline.eval_env, tasks=pipeline.eval_tasks, samples=pipeline.eval_samples,
                       max_tokens=pipeline.eval_max_tokens, env_kwargs=pipeline.eval_env_kwargs, seed=pipeline.seed,
                       progress=progress)
@@ -201,22 +201,11 @@ def _evaluated(folder: Path, model: str, pipeline: Pipeline, progress: bool) -> 
     record = {"summary": {"greedy_pass@1": greedy.pass_at[1], "pass@1": outcomes.pass_at(1), "pass@k": outcomes.pass_at(k), "k": k,
                           "support": len(outcomes.support), "prompts": len(outcomes.counts),
                           "mean_reward": result.mean_reward,
-                          "cost_per_solved": {k: v if math.isfinite(v) else None for k, v in result.cost_per_solved.items()}},
+                          "cost_per_solved": result.to_dict()["cost_per_solved"]},
               "outcomes": {task: list(nc) for task, nc in outcomes.counts.items()}}
     folder.mkdir(parents=True, exist_ok=True)
     cached.write_text(json.dumps(record, indent=2))
     return record
-
-
-def _policy(model: str, seed: int) -> Any:
-    import envgym
-
-    if model == "tiny":
-        from envgym.models import build_model, build_tokenizer
-
-        tokenizer = build_tokenizer()
-        return envgym.make_policy("hf", build_model(tokenizer, seed=seed), tokenizer, name="tiny")
-    return envgym.make_policy("hf", model)
 
 
 def _scaffolded(out: Path, model: str, pipeline: Pipeline, progress: bool) -> list[dict[str, Any]]:
@@ -226,12 +215,10 @@ def _scaffolded(out: Path, model: str, pipeline: Pipeline, progress: bool) -> li
     cached = out / "eval.json"
     if cached.exists():
         return json.loads(cached.read_text())
-    results = evaluate_scaffolds(_policy(model, pipeline.seed), pipeline.eval_env, pipeline.scaffolds,
+    results = evaluate_scaffolds(hf_policy(model, seed=pipeline.seed), pipeline.eval_env, pipeline.scaffolds,
                                  pipeline.scaffold_kwargs, tasks=pipeline.eval_tasks, max_tokens=pipeline.eval_max_tokens,
                                  env_kwargs=pipeline.eval_env_kwargs, progress=progress)
     rows = [r.to_dict() for r in results]
-    for row in rows:
-        row["cost_per_solved"] = {k: v if math.isfinite(v) else None for k, v in row["cost_per_solved"].items()}
     cached.write_text(json.dumps(rows, indent=2))
     return rows
 
