@@ -37,8 +37,8 @@ class Pick(TextEnv):
         super().__init__(NumberMatch(), render_mode=render_mode)
 
     def generate_task(self, rng: np.random.Generator) -> Task:
-        n = int(rng.integers(0, 4))
-        return Task(f"pick-{n}", (Message("user", "Pick a number from 0 to 3."),), n)
+        n, game = int(rng.integers(0, 4)), int(rng.integers(0, 10**6))  # the game number tells seeds apart
+        return Task(f"pick-{n}-{game}", (Message("user", f"Game {game}: pick a number from 0 to 3."),), n)
 
     def feedback(self, verdict: Verdict):
         return [Message("user", f"No ({verdict.reason}). Hint: it is {self.task.reference}.")]
@@ -47,7 +47,7 @@ class Pick(TextEnv):
         return str(self.task.reference)
 
     def hack_actions(self) -> Mapping[str, str]:
-        return {"all": "0 1 2 3"}
+        return {"empty": "", "words": "zero one two three"}
 
 
 class Multiply(TextEnv):
@@ -152,7 +152,7 @@ def test_self_refine_stops_at_the_first_correct_draft(tokenizer):
     policy = ScriptedPolicy(tokenizer, lambda prompt, k: re.findall(r"Hint: it is (\d)", prompt)[-1] if "Hint" in prompt else "0")
     refined = collect(PICK, SelfRefine(policy, max_revisions=3), list(range(12)), CONFIG)
     for t in refined:
-        expected_calls = 1 if t.task_id == "pick-0" else 2
+        expected_calls = 1 if t.task_id.startswith("pick-0-") else 2
         assert t.cost.model_calls == expected_calls and t.correct
         assert (t.turns[0].logprobs is None) == (expected_calls == 2)
 
@@ -174,7 +174,7 @@ def test_self_refine_with_self_critique_never_asks_the_verifier(tokenizer):
     assert scored == []  # no verifier in the loop
     assert all(t.cost.model_calls == 1 + 2 * 2 for t in refined)
     assert [t.turns[0].text for t in refined] == ["2"] * 4
-    assert [t.correct for t in refined] == [t.task_id == "pick-2" for t in refined]
+    assert [t.correct for t in refined] == [t.task_id.startswith("pick-2-") for t in refined]
     critiques = [p for p in policy.prompts if p.count("the answer looks wrong") == 1 and p.endswith("<|im_start|>assistant\n")]
     assert critiques  # the revision request came after the model's own check
 
