@@ -31,8 +31,9 @@ def write_report(run: str | Path) -> tuple[Path, Path]:
     if scaffolds:
         figures["Cost against accuracy"] = _cost_plot(scaffolds)
     md, page = run / "report.md", run / "report.html"
-    md.write_text(_markdown(report, scaffolds))
-    page.write_text(_html(report, scaffolds, figures))
+    monitors = _monitor_rows(curves)
+    md.write_text(_markdown(report, scaffolds, monitors))
+    page.write_text(_html(report, scaffolds, figures, monitors))
     return md, page
 
 
@@ -49,6 +50,23 @@ def _rows(report: Mapping[str, Any]) -> list[list[str]]:
     rows = [["(start)", "", *cells(report["start"]), "", ""]]
     for s in report["stages"]:
         rows.append([s["stage"], s["learner"], *cells(s), s["diagnostics"]["dominant"], s["diagnostics"]["evidence"]])
+    return rows
+
+
+MONITOR_HEAD = ["stage", "unearned reward (mean)", "length drift (last step)", "second-verifier disagreement (mean)"]
+MONITORS = ("unearned_reward", "length_drift", "verifier_disagreement")
+
+
+def _monitor_rows(curves: Mapping[str, list[dict[str, Any]]]) -> list[list[str]]:
+    """Reward-hacking monitors per training stage that logged any (on-policy stages do)."""
+    rows = []
+    for stage, metrics in curves.items():
+        seen = {k: [m[k] for m in metrics if isinstance(m.get(k), (int, float))] for k in MONITORS}
+        if not any(seen.values()):
+            continue
+        mean = lambda xs: f"{sum(xs) / len(xs):.3f}" if xs else "not logged"  # noqa: E731
+        last = seen["length_drift"][-1:]
+        rows.append([stage, mean(seen["unearned_reward"]), mean(last), mean(seen["verifier_disagreement"])])
     return rows
 
 
@@ -69,7 +87,7 @@ def _scaffold_rows(scaffolds: Sequence[Mapping[str, Any]]) -> list[list[str]]:
     return rows
 
 
-def _markdown(report: Mapping[str, Any], scaffolds: Sequence[Mapping[str, Any]]) -> str:
+def _markdown(report: Mapping[str, Any], scaffolds: Sequence[Mapping[str, Any]], monitors: list[list[str]]) -> str:
     def table(head: list[str], rows: list[list[str]]) -> str:
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
@@ -85,17 +103,20 @@ def _markdown(report: Mapping[str, Any], scaffolds: Sequence[Mapping[str, Any]])
         for name, value in report.get("handoff_fidelity", {}).items():
             if value is not None:
                 parts += ["", f"Handoff fidelity ({name}): {value:.3f} (bare pass@1 / scaffolded pass@1)"]
+    if monitors:
+        parts += ["", "## Reward-hacking monitors", "", table(MONITOR_HEAD, monitors)]
     return "\n".join(parts) + "\n"
 
 
-def _html(report: Mapping[str, Any], scaffolds: Sequence[Mapping[str, Any]], figures: Mapping[str, bytes]) -> str:
+def _html(report: Mapping[str, Any], scaffolds: Sequence[Mapping[str, Any]], figures: Mapping[str, bytes],
+          monitors: list[list[str]]) -> str:
     def table(head: list[str], rows: list[list[str]]) -> str:
         cells = "".join(f"<th>{html.escape(h)}</th>" for h in head)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
         return f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
 
     images = "".join(
-        f'<figure><img alt="{html.escape(title)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+        f'<figure{" class=wide" if title == "Learning curves" else ""}><img alt="{html.escape(title)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
         f"<figcaption>{html.escape(title)}</figcaption></figure>" for title, png in figures.items())
     stopped = (f"<p class=stop>Stopped after stage {html.escape(report['stopped']['stage'])}: "
                f"{html.escape(report['stopped']['gate'])}</p>" if report.get("stopped") else "")
@@ -103,18 +124,19 @@ def _html(report: Mapping[str, Any], scaffolds: Sequence[Mapping[str, Any]], fig
                        for name, value in report.get("handoff_fidelity", {}).items() if value is not None)
     scaffold = ("<h2>Scaffolded against amortized</h2>" + table(SCAFFOLD_HEAD, _scaffold_rows(scaffolds)) + fidelity
                 if scaffolds else "")
+    watch = "<h2>Reward-hacking monitors</h2>" + table(MONITOR_HEAD, monitors) if monitors else ""
     ev = report["eval"]
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>envgym: {html.escape(report['pipeline'])}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }}
 table {{ border-collapse: collapse; margin: 1rem 0; }} th, td {{ border: 1px solid #ccc; padding: .3rem .6rem; text-align: left; }}
-th {{ background: #f3f3f3; }} figure {{ display: inline-block; margin: 1rem; }} img {{ max-width: 520px; }}
+th {{ background: #f3f3f3; }} figure {{ display: inline-block; margin: 1rem; }} img {{ max-width: 520px; }} .wide img {{ max-width: 1060px; }}
 .stop {{ color: #b00; font-weight: bold; }}
 </style></head><body>
 <h1>Pipeline {html.escape(report['pipeline'])}</h1>
 <p>Held-out: {ev['tasks']} tasks of {html.escape(ev['env'])}, {ev['samples']} samples each.</p>
-{table(HEAD, _rows(report))}{stopped}{scaffold}
+{table(HEAD, _rows(report))}{stopped}{scaffold}{watch}
 <h2>Plots</h2>{images}
 </body></html>
 """
@@ -142,20 +164,42 @@ def _figure() -> tuple[Any, Any]:
 
 
 def _learning_curves(curves: Mapping[str, list[dict[str, Any]]]) -> bytes:
-    fig, ax = _figure()
-    offset = 0
-    for stage, rows in curves.items():
-        evals = [(offset + r["step"], r["eval_pass@1"]) for r in rows if "eval_pass@1" in r]
-        rewards = [(offset + r["step"], r["reward"]) for r in rows if "reward" in r]
-        if evals:
-            ax.plot(*zip(*evals), marker="o", label=f"{stage}: held-out pass@1")
+    """One panel per stage (stages of 600 and 20 steps both stay readable): held-out greedy
+    pass@1, training reward as a running mean, and the loss on its own axis where no reward is logged."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    stages = list(curves.items()) or [("(no stages)", [])]
+    fig, axes = plt.subplots(1, len(stages), figsize=(max(6, 3.6 * len(stages)), 3.4), sharey=True, squeeze=False)
+    for ax, (stage, rows) in zip(axes[0], stages):
+        evals = [(r["step"], r["eval_pass@1"]) for r in rows if "eval_pass@1" in r]
+        rewards = [(r["step"], r["reward"]) for r in rows if "reward" in r]
+        losses = [(r["step"], r["loss"]) for r in rows if "loss" in r]
         if rewards:
-            ax.plot(*zip(*rewards), alpha=0.5, label=f"{stage}: training reward")
-        offset += max((r["step"] for r in rows), default=0)
-    ax.set_xlabel("step (stages one after another)")
-    ax.set_ylim(0, 1)
-    ax.legend(fontsize=7)
+            ax.plot(*zip(*_running_mean(rewards)), color="#9467bd", alpha=0.7, label="training reward (mean of 5)")
+        elif losses:
+            twin = ax.twinx()
+            twin.plot(*zip(*_running_mean(losses)), color="#999999", alpha=0.7, label="training loss (mean of 5)")
+            twin.tick_params(labelsize=7)
+            twin.legend(fontsize=7, loc="center right")
+        if evals:
+            ax.plot(*zip(*evals), marker="o", color="#1f77b4", label="held-out pass@1 (greedy)")
+        ax.set_title(stage, fontsize=9)
+        ax.set_xlabel("step", fontsize=8)
+        ax.set_ylim(0, 1)
+        ax.legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
     return _png(fig)
+
+
+def _running_mean(points: list[tuple[int, float]], window: int = 5) -> list[tuple[int, float]]:
+    out = []
+    for i, (step, _) in enumerate(points):
+        recent = [v for _, v in points[max(0, i - window + 1):i + 1]]
+        out.append((step, sum(recent) / len(recent)))
+    return out
 
 
 def _pass_plot(report: Mapping[str, Any]) -> bytes:

@@ -240,3 +240,31 @@ def test_unearned_reward_counts_rewards_without_correctness():
 
     metrics = _outcomes([traj(1.0, True), traj(0.5, False), traj(0.0, False), traj(0.2, False)])
     assert metrics["unearned_reward"] == 0.5 and metrics["correct"] == 0.25
+
+
+def test_a_second_verifier_that_disagrees_is_measured(tmp_path):
+    # Letter's verifier is lenient (the letter anywhere in the answer); ``exact`` wants the letter
+    # alone, which random text never is: every episode the environment calls correct is a disagreement.
+    trainer = trainer_for(tmp_path, "rlvr", RLVRConfig(**SMALL), second_verifier="exact")
+    metrics = trainer.train_step()
+    trainer.close()
+    assert metrics["correct"] > 0
+    assert metrics["verifier_disagreement"] == pytest.approx(metrics["correct"])
+
+
+def test_a_second_verifier_that_agrees_reports_zero(tmp_path):
+    from envgym.learn.monitors import SecondVerifier
+    from envgym.rollout.collector import RolloutConfig, collect
+    from envgym.rollout.pool import LocalEnvPool
+    from scripted import ScriptedPolicy
+
+    def letter_alone(prompt, call):  # right on even calls, wrong on odd ones
+        asked = prompt.split("Say the letter ")[-1][0]
+        return asked if call % 2 == 0 else "?"
+
+    policy = ScriptedPolicy(build_tokenizer(), letter_alone)
+    episodes = collect(LocalEnvPool(LETTER, {}), policy, list(range(8)), RolloutConfig())
+    assert 0 < sum(t.correct for t in episodes) < len(episodes)
+    assert SecondVerifier(LETTER, {}, "exact").disagreements(episodes) == [False] * 8
+    with pytest.raises(Exception, match="no-such-verifier"):
+        SecondVerifier(LETTER, {}, "no-such-verifier")

@@ -28,6 +28,9 @@ def run_folder(tmp_path):
     for stage, rewards in (("sft", [0.1, 0.3]), ("rlvr", [0.4, 0.6])):
         (tmp_path / stage / "train").mkdir(parents=True)
         rows = [{"step": 0, "eval_pass@1": rewards[0]}] + [{"step": i + 1, "reward": r, "eval_pass@1": r} for i, r in enumerate(rewards)]
+        if stage == "rlvr":  # on-policy stages log the reward-hacking monitors
+            for row, (unearned, drift, disagree) in zip(rows[1:], ((0.1, 1.0, 0.0), (0.3, 1.5, 0.2))):
+                row.update(unearned_reward=unearned, length_drift=drift, verifier_disagreement=disagree)
         (tmp_path / stage / "train" / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     (tmp_path / "eval.json").write_text(json.dumps([
         {"scaffold": s, "tasks": 10, "samples": 1, "pass_at": {"1": p}, "mean_reward": p, "solved": int(10 * p),
@@ -43,6 +46,9 @@ def test_markdown_and_html_hold_the_tables(tmp_path):
     assert "| rlvr | rlvr |  | 0.500 | 0.700 | 7/10 | expansion |" in text
     assert "| best_of_n | 0.800 |" in text and "Scaffolded against amortized" in text
     assert page.read_text().count("data:image/png;base64,") == 4
+    assert "| rlvr | 0.200 | 1.500 | 0.100 |" in text  # monitors: means, and the last step's drift
+    assert "| sft |" not in text.split("Reward-hacking monitors")[1]  # a stage that logged none has no row
+    assert "<td>0.100</td>" in page.read_text()
 
 
 def screenshot(page, out):

@@ -114,6 +114,9 @@ class TrainConfig:
     """Environments stepped at once in this process (for sandboxed environments)."""
     overlap: bool = False
     """Step one half of the episodes while the model generates for the other (for slow environments)."""
+    second_verifier: str | None = None
+    """A registered verifier (e.g. ``math``) that re-scores every rollout's final answer; the share
+    where it and the environment disagree is logged as ``verifier_disagreement`` (a reward-hacking monitor)."""
     progress: bool = True
     """Show a progress bar."""
     tensorboard: bool = False
@@ -161,6 +164,12 @@ class Trainer:
         self._held_out: set[str] | None = None
         self._rollout_calls = 0
         self._first_length: float | None = None
+        self._second = None
+        if config.second_verifier:
+            from envgym.learn.monitors import SecondVerifier
+
+            self._second = SecondVerifier(config.env, config.env_kwargs, config.second_verifier)
+        self._disagreements: list[bool] = []
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="envgym-rollouts")
         self._writes: list[Future] = []
         self._logger = RunLog(self.out, config)
@@ -212,6 +221,8 @@ class Trainer:
             self._writes.append(self._writer.submit(store.append, found))
         order = {seed: i for i, seed in reversed(list(enumerate(seeds)))}
         wanted = [t for t in found if t.seed in order and t.metadata.get("sample", 0) < group_size]
+        if self._second is not None:
+            self._disagreements += self._second.disagreements(wanted)
         return sorted(wanted, key=lambda t: (order[t.seed], t.metadata.get("sample", 0)))
 
     # ---- the loop ------------------------------------------------------------------------------
@@ -239,7 +250,7 @@ class Trainer:
     def train_step(self) -> dict[str, Any]:
         """One step: samples from the learner, one optimizer update, push, maybe evaluate/checkpoint."""
         start = time.perf_counter()
-        self._rollout_calls = 0
+        self._rollout_calls, self._disagreements = 0, []
         samples, metrics = self.learner.batch(self, self.step)
         collected = time.perf_counter()
         metrics.update(self.update(samples))
@@ -251,6 +262,8 @@ class Trainer:
             self._first_length = self._first_length or metrics["completion_tokens"] or None
             if self._first_length:
                 metrics["length_drift"] = metrics["completion_tokens"] / self._first_length
+        if self._disagreements:  # a second verifier's opinion on the same answers
+            metrics["verifier_disagreement"] = sum(self._disagreements) / len(self._disagreements)
         c = self.config
         if (c.eval_every and self.step % c.eval_every == 0) or self.step == c.steps:
             metrics.update(self.evaluate())
