@@ -68,6 +68,21 @@ def make_scaffold(name: str, /, policy: Any, **kwargs: Any) -> Any:
     return resolve(host().component("scaffold", name).factory)(policy, **kwargs)
 
 
+def make_sandbox(backend: str | None = None, /, **kwargs: Any) -> Any:
+    """Build the sandbox registered as ``backend`` (``bwrap``, ``docker``, ``process``); limits as
+    keywords (``wall_s=5, memory_mb=256``). None picks ``bwrap`` where bubblewrap is installed,
+    else ``docker`` where an engine answers, else fails with what to install (never ``process``
+    silently: it is not isolation)."""
+    from envgym.registry import resolve
+    from envgym.sandbox.base import default_backend
+
+    return resolve(host().component("sandbox", backend or default_backend()).factory)(**kwargs)
+
+
+def list_sandboxes() -> list[str]:
+    return [s.name for s in host().components["sandbox"]]
+
+
 def list_verifiers() -> list[str]:
     return [s.name for s in host().components["verifier"]]
 
@@ -76,5 +91,5 @@ __all__ = [
     "ComponentNotFoundError", "ComponentSpec", "Cost", "EnvNotFoundError", "EnvSpec", "EnvStateError",
     "EnvgymError", "Event", "Guarded", "InvalidEnvIdError", "Message", "Provenance", "RegistrationError",
     "Task", "TextEnv", "Trajectory", "Turn", "Verdict", "Verifier", "hookimpl", "host", "list_envs",
-    "list_verifiers", "load_plugins", "make", "make_policy", "make_scaffold", "make_verifier", "parse_env_id", "register", "spec",
+    "list_sandboxes", "list_verifiers", "load_plugins", "make", "make_policy", "make_sandbox", "make_scaffold", "make_verifier", "parse_env_id", "register", "spec",
 ]

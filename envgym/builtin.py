@@ -17,6 +17,15 @@ def envgym_verifiers() -> list[ComponentSpec]:
 
 
 @hookimpl
+def envgym_sandboxes() -> list[ComponentSpec]:
+    return [
+        ComponentSpec("bwrap", "envgym.sandbox.bwrap:BwrapSandbox", "bubblewrap namespaces, read-only system, tmpfs work dir (default)"),
+        ComponentSpec("docker", "envgym.sandbox.docker:DockerSandbox", "a pool of warm locked-down containers, one exec per run"),
+        ComponentSpec("process", "envgym.sandbox.process:ProcessSandbox", "rlimits only: NOT isolation, for machines without the others"),
+    ]
+
+
+@hookimpl
 def envgym_policies() -> list[ComponentSpec]:
     return [
         ComponentSpec("hf", "envgym.policy.hf:HFPolicy", "a transformers model, batched with a KV cache"),

@@ -1,0 +1,83 @@
+"""``bwrap``: bubblewrap namespaces around every run. The default where bubblewrap is installed.
+
+Each run gets new user, PID, network, IPC, UTS and cgroup namespaces; a root filesystem that
+holds only the read-only system directories (``/usr`` and its links, ``/etc/ld.so.cache``),
+never the host's home, project or secrets; a fresh size-limited tmpfs as ``/work`` (the
+program's files are copied in from memory); trusted files read-only under ``/harness``; a cleared
+environment; ``--die-with-parent`` and ``--new-session``; an unprivileged uid inside.
+
+Limits that hold for root: bwrap itself is started as a throwaway host uid (one per concurrent
+run) with rlimits set, so RLIMIT_NPROC binds (it does not for uid 0) and the run's processes can
+neither signal the host's nor each other's. The wall-clock kill takes the PID namespace's init
+with it, so nothing the program forked, daemonised or detached outlives the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from envgym.errors import EnvgymError
+from envgym.sandbox.base import Limits, RunResult, SandboxBase, check_name, is_root, kill_uid, memfd, rlimit_setter, run_process, to_bytes
+
+SYSTEM_DIRS = ("/usr",)
+SYSTEM_LINKS = {"/bin": "usr/bin", "/lib": "usr/lib", "/lib64": "usr/lib64", "/sbin": "usr/sbin"}
+SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/localtime")
+INNER_UID = 1000
+
+
+class BwrapSandbox(SandboxBase):
+    name = "bwrap"
+
+    def __init__(self, limits: Limits | None = None, *, bwrap: str | None = None,
+                 extra_ro_binds: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(limits, **kwargs)
+        self.bwrap = bwrap or shutil.which("bwrap")
+        if self.bwrap is None:
+            raise EnvgymError("sandbox 'bwrap' needs bubblewrap: apt-get install bubblewrap "
+                              "(or choose another backend: envgym.make_sandbox('docker') / 'process')")
+        self.extra_ro_binds = tuple(extra_ro_binds)
+
+    def argv(self, limits: Limits, fds: Mapping[str, int], readonly: Mapping[str, int], command: Sequence[str]) -> list[str]:
+        argv = [self.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
+                "--uid", str(INNER_UID), "--gid", str(INNER_UID), "--hostname", "sandbox"]
+        for d in (*SYSTEM_DIRS, *self.extra_ro_binds):
+            argv += ["--ro-bind", d, d]
+        for link, target in SYSTEM_LINKS.items():
+            if os.path.islink(link):
+                argv += ["--symlink", target, link]
+        for f in SYSTEM_FILES:
+            if os.path.exists(f):
+                argv += ["--ro-bind", f, f]
+        argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.disk_mb << 20), "--tmpfs", "/tmp",
+                 "--size", str(limits.disk_mb << 20), "--tmpfs", "/work"]
+        for name, fd in fds.items():
+            argv += ["--file", str(fd), f"/work/{name}"]
+        for name, fd in readonly.items():
+            argv += ["--ro-bind-data", str(fd), f"/harness/{name}"]
+        argv += ["--remount-ro", "/", "--chdir", "/work",
+                 "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/work", "--setenv", "LANG", "C.UTF-8",
+                 "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--", *command]
+        return argv
+
+    def run(self, command: Sequence[str], *, files: Mapping[str, str | bytes] | None = None,
+            stdin: str | bytes | None = None, limits: Limits | None = None,
+            readonly_files: Mapping[str, str | bytes] | None = None) -> RunResult:
+        limits = limits or self.limits
+        fds = {check_name(n): memfd(n, d) for n, d in (files or {}).items()}
+        readonly = {check_name(n): memfd(n, d) for n, d in (readonly_files or {}).items()}
+        uid = self._slots.acquire() if is_root() else None
+        try:
+            argv = self.argv(limits, fds, readonly, command)
+            # RLIMIT_NPROC is set after the uid switch; bwrap's own few processes count against it.
+            bounded = limits.replace(processes=limits.processes + 3)
+            return run_process(argv, stdin=to_bytes(stdin), limits=limits, pass_fds=[*fds.values(), *readonly.values()],
+                               preexec_fn=rlimit_setter(bounded, uid=uid, nproc=uid is not None), backend=self.name,
+                               cleanup=(lambda: kill_uid(uid)) if uid is not None else None)
+        finally:
+            for fd in (*fds.values(), *readonly.values()):
+                os.close(fd)
+            if uid is not None:
+                self._slots.release(uid)
