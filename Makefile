@@ -10,12 +10,10 @@ ENV_PACKAGES := $(wildcard environments/*)
 
 setup: $(STAMP) system
 
-# System packages the tests use: Chromium renders the HTML report (tests/test_report.py).
+# System packages and services the tests use: Chromium (the report test), bubblewrap and a Docker
+# engine (the sandboxes). Installed and started as root when missing; see scripts/system.sh.
 system:
-	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
-	  { [ "$$(id -u)" = 0 ] && { apt-get install -y -q chromium >/dev/null || \
-	      { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; } } || \
-	  echo "warning: Chromium is not installed (apt-get install chromium as root); the report rendering test will be skipped"
+	@./scripts/system.sh
 
 $(STAMP): pyproject.toml $(wildcard environments/*/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)

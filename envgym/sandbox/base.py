@@ -305,6 +305,8 @@ def classify(code: int | None, stderr: str) -> Stopped | None:
     if code in (-signal.SIGXFSZ, 128 + signal.SIGXFSZ):
         return "file_size"
     tail = stderr[-2000:]
+    if "File too large" in tail:  # Python ignores SIGXFSZ: the write fails with EFBIG instead
+        return "file_size"
     if "MemoryError" in tail or "Cannot allocate memory" in tail or "memory exhausted" in tail:
         return "memory"
     if "Resource temporarily unavailable" in tail or "can't start new thread" in tail or "BlockingIOError" in tail:
