@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import pytest
 
 import envgym
-from envgym.sandbox.base import SANDBOX_UID_BASE
+from envgym.sandbox.base import own_uids
 from envgym.sandbox.harness import run_function_tests
 
 CASES = [((1, 2), 3), ((20, 22), 42), ((-5, 5), 0)]
@@ -265,7 +265,7 @@ def leftovers(box) -> list[str]:
             continue
         try:
             uid = os.stat(f"/proc/{pid}").st_uid
-            if SANDBOX_UID_BASE <= uid < SANDBOX_UID_BASE + 1_000_000:
+            if uid in own_uids():
                 found.append(f"{pid} uid {uid}: {open(f'/proc/{pid}/cmdline', 'rb').read()[:80]!r}")
         except OSError:
             continue
@@ -283,24 +283,25 @@ def test_processes_killed_with_the_run_even_when_detached(box):
     assert "survived" not in run.stdout
 
 
-def test_sigterm_to_envgym_does_not_leave_the_run_behind(tmp_path):
+def test_sigkill_to_envgym_does_not_leave_the_run_behind(tmp_path):
     """Killing the Python process that runs a bwrap sandbox takes the sandboxed program with it."""
     script = tmp_path / "runner.py"
     script.write_text("import envgym\nenvgym.load_plugins()\nbox = envgym.make_sandbox('bwrap', wall_s=60)\n"
                       "box.run_python('import time\\nprint(1, flush=True)\\ntime.sleep(60)')\n")
     proc = subprocess.Popen([os.sys.executable, str(script)])
-    assert wait_for(lambda: any("time.sleep(60)" in line or "main.py" in line for line in _sandbox_cmdlines()), 20)
+    uids = own_uids(proc.pid)
+    assert wait_for(lambda: any("main.py" in line for line in _cmdlines(uids)), 20)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert wait_for(lambda: not _sandbox_cmdlines(), 5), _sandbox_cmdlines()
+    assert wait_for(lambda: not _cmdlines(uids), 5), _cmdlines(uids)
 
 
-def _sandbox_cmdlines() -> list[str]:
+def _cmdlines(uids: range) -> list[str]:
     out = []
     for pid in os.listdir("/proc"):
         if pid.isdigit():
             try:
-                if SANDBOX_UID_BASE <= os.stat(f"/proc/{pid}").st_uid < SANDBOX_UID_BASE + 1_000_000:
+                if os.stat(f"/proc/{pid}").st_uid in uids:
                     out.append(open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode(errors="replace"))
             except OSError:
                 pass

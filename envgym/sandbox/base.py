@@ -162,6 +162,12 @@ class SandboxBase:
         return f"{type(self).__name__}({self.limits})"
 
 
+def own_uids(pid: int | None = None) -> range:
+    """The host uids the sandbox runs of this process (or of ``pid``) use: a block per process."""
+    start = SANDBOX_UID_BASE + (os.getpid() if pid is None else pid) % 1000 * 1000
+    return range(start, start + 1000)
+
+
 class _UidSlots:
     """Hands each concurrent run its own unprivileged uid, so per-user limits (RLIMIT_NPROC) bind
     per run, runs cannot signal each other, and "kill everything of this uid" cleans up one run."""
@@ -174,7 +180,7 @@ class _UidSlots:
 
     def acquire(self) -> int:
         with self._lock:
-            uid = SANDBOX_UID_BASE + os.getpid() % 1000 * 1000
+            uid = own_uids().start
             while uid in self._taken:
                 uid += 1
             self._taken.add(uid)

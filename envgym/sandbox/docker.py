@@ -31,6 +31,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import io
+import itertools
 import json
 import logging
 import os
@@ -54,7 +55,7 @@ log = logging.getLogger(__name__)
 
 IMAGE_REPO = "envgym-sandbox"
 LABEL = "envgym.sandbox"
-"""Every container carries ``envgym.sandbox=<hostname>:<pid>:<process start time>`` of its owner."""
+"""Every container carries ``envgym.sandbox=<hostname>:<pid>:<process start time>:<sandbox number>``."""
 INNER_UID = 1000  # the program's uid; the trusted processes run as root
 TRUSTED_CAPS = ["KILL", "DAC_OVERRIDE", "FOWNER"]  # root's only capabilities, to kill and empty what runs leave
 WORK, HARNESS = "/work", "/harness"
@@ -359,7 +360,7 @@ class DockerSandbox(SandboxBase):
         if base_url:
             self.cli_env["DOCKER_HOST"] = base_url
         self.image = ensure_image(self.client, python)
-        self.owner = owner_label()
+        self.owner = f"{owner_label()}:{next(_numbers)}"
         remove_stale(self.client)
         self._idle: list[Box] = []
         self._count = 0  # containers started and not yet removed, idle or in use
@@ -484,13 +485,14 @@ class DockerSandbox(SandboxBase):
         import docker
 
         memory_mb, processes, disk_mb = shape
+        inodes = max(1024, disk_mb * 128)  # bounds what the cleanup has to delete
         try:
             container = self.client.containers.run(
                 self.image, ["/usr/bin/python3", "-I", "-S", "-c", IDLE], detach=True, labels={LABEL: self.owner},
                 user="0:0", working_dir="/", environment=ENV, hostname="sandbox",
                 network_mode="none", read_only=True, ipc_mode="private", shm_size=f"{disk_mb}m", sysctls=IPC_SYSCTLS,
-                tmpfs={WORK: f"size={disk_mb}m,uid={INNER_UID},gid={INNER_UID},mode=0700",
-                       "/tmp": f"size={disk_mb}m,mode=1777", HARNESS: "size=16m,mode=0755"},
+                tmpfs={WORK: f"size={disk_mb}m,nr_inodes={inodes},uid={INNER_UID},gid={INNER_UID},mode=0700",
+                       "/tmp": f"size={disk_mb}m,nr_inodes={inodes},mode=1777", HARNESS: "size=16m,mode=0755"},
                 mem_limit=f"{memory_mb + HEADROOM_MB}m", memswap_limit=f"{memory_mb + HEADROOM_MB}m",
                 pids_limit=processes + 3, nano_cpus=1_000_000_000,
                 cap_drop=["ALL"], cap_add=TRUSTED_CAPS, security_opt=["no-new-privileges"])
@@ -502,6 +504,24 @@ class DockerSandbox(SandboxBase):
     def _remove(self, box: Box) -> None:
         self._ids.discard(box.container.id)
         remove_containers(self.client, {box.container.id})
+
+    def leftover_processes(self) -> list[str]:
+        """Processes in the idle containers besides their init: empty unless a cleanup failed."""
+        import docker
+
+        with self._cond:
+            idle = list(self._idle)
+        found = []
+        for box in idle:
+            try:
+                box.container.reload()
+                top = box.container.top(ps_args="-eo pid,user,args")
+            except docker.errors.DockerException as e:
+                found.append(f"{box.container.short_id}: cannot list its processes: {e}")
+                continue
+            init = str(box.container.attrs["State"]["Pid"])
+            found += [f"{box.container.short_id}: {' '.join(p)}" for p in top["Processes"] if p[0] != init]
+        return found
 
     def close(self) -> None:
         """Remove every container of this sandbox (those in use go when their run ends)."""
@@ -554,6 +574,9 @@ def connect(base_url: str | None = None) -> Any:
     return client
 
 
+_numbers = itertools.count(1)  # tells apart the sandboxes of one process
+
+
 def owner_label(pid: int | None = None) -> str:
     """``<hostname>:<pid>:<start time>``: names this process, even after its pid is reused."""
     pid = pid or os.getpid()
@@ -573,8 +596,7 @@ def remove_stale(client: Any) -> list[str]:
     host = socket.gethostname()
     stale = []
     for container in client.containers.list(all=True, filters={"label": LABEL}):
-        owner_host, _, rest = container.labels.get(LABEL, "").partition(":")
-        pid, _, start = rest.partition(":")
+        owner_host, pid, start, *_ = container.labels.get(LABEL, "").split(":") + ["", "", ""]
         if owner_host == host and pid.isdigit() and process_start(int(pid)) != start:
             stale.append(container.id)
     if stale:
