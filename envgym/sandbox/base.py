@@ -122,6 +122,7 @@ class SandboxBase:
         self.limits = (limits or Limits()).replace(**overrides) if overrides else (limits or Limits())
         self.concurrency = concurrency or max(os.cpu_count() or 1, 1)
         self._slots = _UidSlots(self.concurrency)
+        become_subreaper()
 
     def run(self, command: Sequence[str], *, files: Mapping[str, str | bytes] | None = None,
             stdin: str | bytes | None = None, limits: Limits | None = None,
@@ -223,6 +224,44 @@ def rlimit_setter(limits: Limits, *, uid: int | None = None, nproc: bool = True)
     return apply
 
 
+_SUBREAPER = False
+
+
+def become_subreaper() -> None:
+    """Orphans of sandbox runs (a pid namespace's init, a daemonised child) are reparented to this
+    process instead of the host's PID 1, which in containers often never reaps them: their zombies
+    would pile up and count against the run uid's process limit. ``reap`` collects them."""
+    global _SUBREAPER
+    if _SUBREAPER or not is_root():
+        return
+    import ctypes
+
+    PR_SET_CHILD_SUBREAPER = 36
+    _SUBREAPER = ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+
+
+def reap(uid: int) -> bool:
+    """Wait for this process's zombie children that ran as ``uid`` (orphans of a finished run);
+    only those pids, never a child some other code of this process is waiting for. True when no
+    process of ``uid`` that could still go away is left (live ones, or zombies that are ours)."""
+    me, clear = os.getpid(), True
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            if entry.stat().st_uid != uid:
+                continue
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                state, ppid = f.read().rsplit(b")", 1)[1].split()[:2]
+            if int(ppid) == me:
+                clear = clear and os.waitpid(int(entry.name), os.WNOHANG)[0] != 0
+            elif state != b"Z":
+                clear = False
+        except (OSError, ValueError, ChildProcessError):
+            continue
+    return clear
+
+
 def kill_uid(uid: int) -> None:
     """SIGKILL every process of ``uid`` (as that uid, so nothing else can be hit)."""
     pid = os.fork()
@@ -238,6 +277,9 @@ def kill_uid(uid: int) -> None:
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
+    deadline = time.monotonic() + 1.0
+    while not reap(uid) and time.monotonic() < deadline:  # orphans reach us a moment after their parent dies
+        time.sleep(0.002)
 
 
 def run_process(argv: Sequence[str], *, stdin: bytes, limits: Limits, preexec_fn: Callable[[], None] | None = None,
