@@ -18,7 +18,7 @@ def _flat(text: str) -> str:
 def test_list_shows_environments_with_their_plugin():
     result = runner.invoke(app, ["list"])
     assert result.exit_code == 0
-    assert "envgym/Arithmetic-v0 │ arithmetic" in result.stdout
+    assert "envgym/Arithmetic-v0 arithmetic" in _flat(result.stdout)
 
 
 def test_info_shows_options_and_a_sample():

@@ -301,7 +301,8 @@ def _cmdlines(uids: range) -> list[str]:
     for pid in os.listdir("/proc"):
         if pid.isdigit():
             try:
-                if os.stat(f"/proc/{pid}").st_uid in uids:
+                running = open(f"/proc/{pid}/stat", "rb").read().rsplit(b")", 1)[1].split()[0] != b"Z"
+                if running and os.stat(f"/proc/{pid}").st_uid in uids:  # a zombie runs nothing
                     out.append(open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode(errors="replace"))
             except OSError:
                 pass

@@ -36,7 +36,6 @@ import json
 import logging
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import tarfile
@@ -62,6 +61,7 @@ WORK, HARNESS = "/work", "/harness"
 STDLIB_SKIP = ("test", "idlelib", "tkinter", "turtledemo", "ensurepip", "lib2to3", "config-")
 LAYOUT_VERSION = 1  # bump when the image's layout changes without its file list changing
 INSTALL_SDK = "pip install 'envgym[docker]'"
+DEFAULT_HOST = "unix:///var/run/docker.sock"
 START_ENGINE = "dockerd --storage-driver=vfs --iptables=false --bridge=none &"
 ENV = {"PATH": "/usr/bin:/bin", "HOME": WORK, "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
 
@@ -275,7 +275,7 @@ def shared_libraries(binaries: Sequence[str]) -> set[str]:
 
 def image_tag(entries: Iterable[Entry]) -> str:
     """``envgym-sandbox:<hash12>`` of the file list: a changed host Python is a new image."""
-    digest = hashlib.sha256(json.dumps([LAYOUT_VERSION, IDLE, [e.fingerprint() for e in entries]]).encode())
+    digest = hashlib.sha256(json.dumps([LAYOUT_VERSION, [e.fingerprint() for e in entries]]).encode())
     return f"{IMAGE_REPO}:{digest.hexdigest()[:12]}"
 
 
@@ -313,8 +313,8 @@ def ensure_image(client: Any, python: str = "/usr/bin/python3") -> str:
         return tag
     except docker.errors.ImageNotFound:
         pass
-    log.warning("envgym: building the docker sandbox image %s from the host's %s (once per machine; takes a while)",
-                tag, os.path.realpath(python))
+    log.warning("envgym: building the docker sandbox image %s from the host's %s (once per machine and Python, "
+                "a few seconds)", tag, os.path.realpath(python))
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="envgym-image-") as context:
         with open(os.path.join(context, "rootfs.tar"), "wb") as f:
@@ -346,6 +346,13 @@ class Box:
 
 
 class DockerSandbox(SandboxBase):
+    """Up to ``concurrency`` warm containers of the sandbox image, started on demand and reused.
+
+    ``base_url`` names the engine (default: ``DOCKER_HOST``, else the local socket); ``docker_cli``
+    the command-line client that runs the programs (default: ``docker`` on PATH); ``python`` the
+    host's system Python the image is built from (once per machine and Python version).
+    """
+
     name = "docker"
 
     def __init__(self, limits: Limits | None = None, *, base_url: str | None = None, docker_cli: str | None = None,
@@ -357,8 +364,7 @@ class DockerSandbox(SandboxBase):
             raise EnvgymError("sandbox 'docker' runs programs with the docker command-line client, which is not on PATH: "
                               "apt-get install docker.io (or docker-ce-cli)")
         self.cli_env = {k: v for k, v in os.environ.items() if k.startswith("DOCKER_") or k in ("HOME", "PATH")}
-        if base_url:
-            self.cli_env["DOCKER_HOST"] = base_url
+        self.cli_env["DOCKER_HOST"] = base_url or os.environ.get("DOCKER_HOST") or DEFAULT_HOST  # the SDK's engine
         self.image = ensure_image(self.client, python)
         self.owner = f"{owner_label()}:{next(_numbers)}"
         remove_stale(self.client)
@@ -394,11 +400,15 @@ class DockerSandbox(SandboxBase):
         digest = hashlib.sha256(frame(harness)).hexdigest() if harness else ""
         if digest == box.harness:
             return
-        done = subprocess.run([self.cli, "exec", "-i", "-u", "0:0", "-w", "/", box.container.id, "/usr/bin/python3", "-I", "-S",
-                               "-c", WRITE_HARNESS], input=frame(harness), capture_output=True, env=self.cli_env, timeout=60)
-        if done.returncode != 0:
-            raise EnvgymError(f"docker sandbox: could not write the readonly files into {box.container.short_id}: "
-                              f"{done.stderr.decode(errors='replace').strip()[-500:]}")
+        argv = [self.cli, "exec", "-i", "-u", "0:0", "-w", "/", box.container.id, "/usr/bin/python3", "-I", "-S", "-c",
+                WRITE_HARNESS]
+        try:
+            done = subprocess.run(argv, input=frame(harness), capture_output=True, env=self.cli_env, timeout=60)
+            problem = done.stderr.decode(errors="replace").strip()[-500:] if done.returncode else ""
+        except (OSError, subprocess.SubprocessError) as e:
+            problem = str(e)
+        if problem:
+            raise EnvgymError(f"docker sandbox: could not write the readonly files into {box.container.short_id}: {problem}")
         box.harness = digest
 
     def _clean(self, box: Box) -> tuple[bool, int]:
@@ -494,7 +504,7 @@ class DockerSandbox(SandboxBase):
                 tmpfs={WORK: f"size={disk_mb}m,nr_inodes={inodes},uid={INNER_UID},gid={INNER_UID},mode=0700",
                        "/tmp": f"size={disk_mb}m,nr_inodes={inodes},mode=1777", HARNESS: "size=16m,mode=0755"},
                 mem_limit=f"{memory_mb + HEADROOM_MB}m", memswap_limit=f"{memory_mb + HEADROOM_MB}m",
-                pids_limit=processes + 3, nano_cpus=1_000_000_000,
+                pids_limit=processes + 2, nano_cpus=1_000_000_000,  # pids: the run's, PID 1's and the launcher's
                 cap_drop=["ALL"], cap_add=TRUSTED_CAPS, security_opt=["no-new-privileges"])
         except docker.errors.DockerException as e:
             raise EnvgymError(f"docker sandbox: could not start a container of {self.image}: {e}") from e

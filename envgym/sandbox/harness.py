@@ -4,9 +4,11 @@ What enters the sandbox: the candidate's file and, for function tests, the test 
 candidate must be called with them). What never does: the expected outputs. The harness runs the
 candidate's function on each input and sends back the return value, serialised by exact type
 (``type(v) is int``, never ``isinstance``: a subclass or an object whose ``__eq__`` always says
-True cannot be serialised and fails that test). The values travel on a private copy of stdout,
-each line prefixed by a per-run secret so nothing the candidate prints is read as a result; the
-comparison with the expected values happens here, in the trusted process.
+True cannot be serialised and fails that test). The candidate's code runs only in a child
+process that never holds the per-run secret; the harness parent alone writes result lines to
+stdout, each prefixed by the secret, so nothing the candidate prints is read as a result. Inputs
+go in with the same typed encoding (a tuple stays a tuple, a set a set). The comparison with the
+expected values happens here, in the trusted process.
 
 So forging is pointless: a candidate that patches the harness, fakes result lines, exits early
 with status 0 or prints "all tests passed" can at best report values it computed, and a missing
@@ -30,8 +32,12 @@ SOLUTION = "solution.py"
 MAX_CASES_REPORTED = 3
 
 # Runs inside the sandbox, read-only. Kept dependency-free (stdlib only, no site packages).
+# Two processes: the candidate's code runs only in the child, which never holds the secret (it
+# is read from stdin by the parent after the fork; the child's stdin is /dev/null) and cannot
+# read the parent's memory (the parent makes itself undumpable). The child reports typed values
+# over a private pipe; the parent checks their shape and alone writes result lines.
 HARNESS = r'''
-import json, os, signal, sys, types
+import json, os, select, signal, sys, types
 
 def encode(v, depth=0):
     if depth > 50:
@@ -44,18 +50,30 @@ def encode(v, depth=0):
     if t is str: return ["str", v]
     if t is list: return ["list", [encode(x, depth + 1) for x in v]]
     if t is tuple: return ["tuple", [encode(x, depth + 1) for x in v]]
-    if t is dict: return ["dict", sorted(([encode(k, depth + 1), encode(x, depth + 1)] for k, x in v.items()), key=json.dumps)]
+    if t is dict: return ["dict", [[encode(k, depth + 1), encode(x, depth + 1)] for k, x in v.items()]]
     if t is set or t is frozenset: return ["set", sorted((encode(x, depth + 1) for x in v), key=json.dumps)]
     raise TypeError("cannot check a value of type " + t.__name__ + " (return plain int, float, str, bool, None, list, tuple, dict or set)")
 
-def main():
-    spec = json.loads(sys.stdin.readline())  # read before any candidate code runs
-    channel = os.dup(1)
-    prefix = ("\n" + spec.pop("secret") + " ").encode()
-    dumps, write = json.dumps, os.write
-    def emit(obj):
-        write(channel, prefix + dumps(obj).encode() + b"\n")
-    emit({"started": True})
+def decode(v):
+    kind = v[0]
+    if kind == "none": return None
+    if kind in ("bool", "str"): return v[1]
+    if kind == "int": return int(v[1])
+    if kind == "float": return float(v[1])
+    if kind == "list": return [decode(x) for x in v[1]]
+    if kind == "tuple": return tuple(decode(x) for x in v[1])
+    if kind == "set": return set(decode(x) for x in v[1])
+    if kind == "dict": return {decode(k): decode(x) for k, x in v[1]}
+    raise ValueError(kind)
+
+def child(cases_fd, results_fd):
+    null = os.open("/dev/null", os.O_RDONLY)
+    os.dup2(null, 0)
+    with os.fdopen(cases_fd) as f:
+        spec = json.load(f)
+    write, dumps = os.write, json.dumps
+    def report(obj):
+        write(results_fd, dumps(obj).encode() + b"\n")
     module = types.ModuleType("solution")
     module.__file__ = spec["module"]
     sys.modules["solution"] = module
@@ -65,21 +83,74 @@ def main():
         exec(compile(source, spec["module"], "exec"), module.__dict__)
         fn = module.__dict__[spec["entry"]]
     except BaseException as e:
-        emit({"load_error": (type(e).__name__ + ": " + str(e))[:500]})
+        report({"load_error": (type(e).__name__ + ": " + str(e))[:500]})
         return
     def alarm(signum, frame):
         raise TimeoutError("test took longer than " + str(spec["case_s"]) + " s")
     for i, args in enumerate(spec["cases"]):
         try:
+            args = [decode(a) for a in args]
             signal.signal(signal.SIGALRM, alarm)
             signal.setitimer(signal.ITIMER_REAL, spec["case_s"])
             try:
                 value = fn(*args)
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
-            emit({"i": i, "value": encode(value)})
+            report({"i": i, "value": encode(value)})
         except BaseException as e:
-            emit({"i": i, "error": (type(e).__name__ + ": " + str(e))[:300]})
+            report({"i": i, "error": (type(e).__name__ + ": " + str(e))[:300]})
+
+def well_formed(item, n):
+    if not isinstance(item, dict):
+        return False
+    if set(item) == {"load_error"}:
+        return isinstance(item["load_error"], str)
+    return (type(item.get("i")) is int and 0 <= item["i"] < n and
+            (set(item) == {"i", "value"} or (set(item) == {"i", "error"} and isinstance(item["error"], str))))
+
+def main():
+    cases_r, cases_w = os.pipe()
+    results_r, results_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(cases_w); os.close(results_r)
+        try:
+            child(cases_r, results_w)
+        finally:
+            os._exit(0)
+    os.close(cases_r); os.close(results_w)
+    try:
+        import ctypes
+        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: no ptrace, no /proc/<pid>/mem
+    except Exception:
+        pass
+    spec = json.loads(sys.stdin.readline())
+    prefix = ("\n" + spec.pop("secret") + " ").encode()
+    def emit(obj):
+        os.write(1, prefix + json.dumps(obj).encode() + b"\n")
+    with os.fdopen(cases_w, "w") as f:
+        json.dump(spec, f)
+    emit({"started": True})
+    n, buffer, done, exited = len(spec["cases"]), b"", set(), False
+    while True:
+        ready = select.select([results_r], [], [], 0.05)[0]
+        chunk = os.read(results_r, 65536) if ready else b""
+        if ready and not chunk:
+            break
+        buffer += chunk
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            try:
+                item = json.loads(line)
+            except ValueError:
+                continue
+            if well_formed(item, n) and item.get("i") not in done:
+                done.add(item.get("i"))
+                emit(item)
+        if not ready and not exited:
+            exited = os.waitpid(pid, os.WNOHANG)[0] != 0
+        elif not ready and exited:
+            break  # the child is gone; whatever still holds the pipe is not reporting for it
 
 main()
 '''
@@ -134,7 +205,7 @@ def run_function_tests(sandbox: Any, code: str, entry: str, cases: Sequence[tupl
     """Call ``entry(*args)`` from ``code`` on every case's args inside ``sandbox``; compare here."""
     secret = secrets.token_hex(16)
     spec = {"secret": secret, "module": SOLUTION, "entry": entry, "case_s": case_s,
-            "cases": [list(args) for args, _ in cases]}
+            "cases": [[_encode(a) for a in args] for args, _ in cases]}
     harness = sandbox.harness_path("envgym_harness.py")
     run = sandbox.run([sandbox.python, "-I", "-S", harness], files={SOLUTION: code},
                       readonly_files={"envgym_harness.py": HARNESS}, stdin=json.dumps(spec) + "\n", limits=limits)
@@ -218,8 +289,8 @@ def _encode(v: Any) -> Any:
         return ["str", v]
     if t in (list, tuple):
         return ["list" if t is list else "tuple", [_encode(x) for x in v]]
-    if t is dict:
-        return ["dict", sorted(([_encode(k), _encode(x)] for k, x in v.items()), key=json.dumps)]
+    if t is dict:  # in insertion order, as inputs must arrive; compared without order
+        return ["dict", [[_encode(k), _encode(x)] for k, x in v.items()]]
     if t in (set, frozenset):
         return ["set", sorted((_encode(x) for x in v), key=json.dumps)]
     raise TypeError(f"expected value of unsupported type {t.__name__}")
@@ -245,7 +316,11 @@ def _same(got: Any, want: Any, tol: float) -> bool:
         items, wants = got[1], want[1]
         if not isinstance(items, list) or len(items) != len(wants):
             return False
-        if kind == "dict":
+        if kind == "dict":  # a dict's order is not part of its value
+            try:
+                items, wants = sorted(items, key=lambda kv: json.dumps(kv[0])), sorted(wants, key=lambda kv: json.dumps(kv[0]))
+            except (TypeError, IndexError):
+                return False
             return all(isinstance(g, list) and len(g) == 2 and _same(g[0], w[0], 0.0) and _same(g[1], w[1], tol)
                        for g, w in zip(items, wants))
         return all(_same(g, w, tol) for g, w in zip(items, wants))
