@@ -26,7 +26,7 @@ from envgym.sandbox.base import own_uids
 from envgym.sandbox.harness import run_function_tests
 
 CASES = [((1, 2), 3), ((20, 22), 42), ((-5, 5), 0)]
-BACKENDS = ["bwrap", "process", "docker"]
+BACKENDS = ["bwrap", "bwrap-cold", "process", "docker"]  # bwrap-cold: a whole bubblewrap sandbox per run
 LIMITS = dict(wall_s=2.0, cpu_s=1.5, memory_mb=256, processes=16, output_bytes=64 << 10, file_size_mb=4,
               open_files=32, disk_mb=16)
 
@@ -194,8 +194,9 @@ def box(request):
             docker.from_env().ping()
         except Exception as e:  # noqa: BLE001 - any failure means no engine
             pytest.skip(f"no Docker engine answers ({e}); start one: dockerd --storage-driver=vfs --iptables=false --bridge=none &")
-    with pytest.warns() if request.param == "process" else _nothing():
-        sandbox = envgym.make_sandbox(request.param, concurrency=2, **LIMITS)
+    name, options = ("bwrap", {"warm": False}) if request.param == "bwrap-cold" else (request.param, {})
+    with pytest.warns() if name == "process" else _nothing():
+        sandbox = envgym.make_sandbox(name, concurrency=2, **options, **LIMITS)
     yield sandbox
     sandbox.close()
 
@@ -256,20 +257,8 @@ def wait_for(check, seconds: float = 5.0) -> bool:
 
 
 def leftovers(box) -> list[str]:
-    """Processes of a finished run still alive: by uid (bwrap, process), or in the containers."""
-    if box.name == "docker":
-        return box.leftover_processes()
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            uid = os.stat(f"/proc/{pid}").st_uid
-            if uid in own_uids():
-                found.append(f"{pid} uid {uid}: {open(f'/proc/{pid}/cmdline', 'rb').read()[:80]!r}")
-        except OSError:
-            continue
-    return found
+    """Processes of a finished run still alive: by uid (bwrap, process), or in the containers (docker)."""
+    return box.leftover_processes()
 
 
 def test_processes_killed_with_the_run_even_when_detached(box):

@@ -150,6 +150,11 @@ class SandboxBase:
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix=f"envgym-{self.name}") as pool:
             return list(pool.map(one, programs))
 
+    def leftover_processes(self, trusted: set[int] = frozenset()) -> list[str]:
+        """Processes of finished runs still alive (zombies run nothing and are not counted):
+        anything running as one of this process's sandbox uids, except ``trusted`` pids."""
+        return [f"{pid} uid {uid}: {cmd}" for pid, (uid, _, cmd) in sandbox_processes().items() if pid not in trusted]
+
     def close(self) -> None:
         pass
 
@@ -161,6 +166,29 @@ class SandboxBase:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.limits})"
+
+
+def sandbox_processes(uids: range | None = None) -> dict[int, tuple[int, int, str]]:
+    """Live (non-zombie) processes running as ``uids`` (default: this process's): pid -> (uid, ppid, command)."""
+    uids = uids or own_uids()
+    found = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            uid = entry.stat().st_uid
+            if uid not in uids:
+                continue
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                state, ppid = f.read().rsplit(b")", 1)[1].split()[:2]
+            if state == b"Z":
+                continue
+            with open(f"/proc/{entry.name}/cmdline", "rb") as f:
+                command = f.read(200).replace(b"\0", b" ").decode(errors="replace").strip()
+            found[int(entry.name)] = (uid, int(ppid), command)
+        except (OSError, ValueError):
+            continue
+    return found
 
 
 def own_uids(pid: int | None = None) -> range:

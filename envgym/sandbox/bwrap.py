@@ -15,7 +15,9 @@ with it, so nothing the program forked, daemonised or detached outlives the run.
 from __future__ import annotations
 
 import os
+import queue
 import shutil
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,18 +33,23 @@ INNER_UID = 1000
 class BwrapSandbox(SandboxBase):
     name = "bwrap"
 
-    def __init__(self, limits: Limits | None = None, *, bwrap: str | None = None,
+    def __init__(self, limits: Limits | None = None, *, bwrap: str | None = None, warm: bool = True,
                  extra_ro_binds: Sequence[str] = (), **kwargs: Any) -> None:
+        """``warm``: run through a pool of ``concurrency`` long-lived zygotes, a fresh inner sandbox
+        per run (``envgym.sandbox.zygote``); False starts a whole bubblewrap sandbox per run."""
         super().__init__(limits, **kwargs)
+        self.warm = warm
+        self._idle: queue.LifoQueue = queue.LifoQueue()
+        self._zygotes: list[Any] = []
+        self._lock = threading.Lock()
         self.bwrap = bwrap or shutil.which("bwrap")
         if self.bwrap is None:
             raise EnvgymError("sandbox 'bwrap' needs bubblewrap: apt-get install bubblewrap "
                               "(or choose another backend: envgym.make_sandbox('docker') / 'process')")
         self.extra_ro_binds = tuple(extra_ro_binds)
 
-    def argv(self, limits: Limits, fds: Mapping[str, int], readonly: Mapping[str, int], command: Sequence[str]) -> list[str]:
-        argv = [self.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
-                "--uid", str(INNER_UID), "--gid", str(INNER_UID), "--hostname", "sandbox"]
+    def _system(self) -> list[str]:
+        argv = []
         for d in (*SYSTEM_DIRS, *self.extra_ro_binds):
             argv += ["--ro-bind", d, d]
         for link, target in SYSTEM_LINKS.items():
@@ -51,6 +58,19 @@ class BwrapSandbox(SandboxBase):
         for f in SYSTEM_FILES:
             if os.path.exists(f):
                 argv += ["--ro-bind", f, f]
+        return argv
+
+    def zygote_argv(self, script_fd: int) -> list[str]:
+        """The long-lived sandbox: in-namespace root with capabilities over its own namespaces only,
+        so its supervisor can build a nested sandbox per run."""
+        return [self.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--uid", "0", "--gid", "0",
+                "--cap-add", "ALL", "--hostname", "sandbox", *self._system(), "--proc", "/proc", "--dev", "/dev",
+                "--dir", "/work", "--dir", "/tmp", "--dir", "/harness", "--ro-bind-data", str(script_fd), "/supervisor.py",
+                "--remount-ro", "/", "--chdir", "/", "--", self.python, "-I", "-S", "/supervisor.py"]
+
+    def argv(self, limits: Limits, fds: Mapping[str, int], readonly: Mapping[str, int], command: Sequence[str]) -> list[str]:
+        argv = [self.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
+                "--uid", str(INNER_UID), "--gid", str(INNER_UID), "--hostname", "sandbox", *self._system()]
         argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.disk_mb << 20), "--tmpfs", "/tmp",
                  "--size", str(limits.disk_mb << 20), "--tmpfs", "/work"]
         for name, fd in fds.items():
@@ -66,6 +86,8 @@ class BwrapSandbox(SandboxBase):
             stdin: str | bytes | None = None, limits: Limits | None = None,
             readonly_files: Mapping[str, str | bytes] | None = None) -> RunResult:
         limits = limits or self.limits
+        if self.warm:
+            return self._run_warm(command, files or {}, readonly_files or {}, to_bytes(stdin), limits)
         fds = {check_name(n): memfd(n, d) for n, d in (files or {}).items()}
         readonly = {check_name(n): memfd(n, d) for n, d in (readonly_files or {}).items()}
         uid = self._slots.acquire() if is_root() else None
@@ -81,3 +103,56 @@ class BwrapSandbox(SandboxBase):
                 os.close(fd)
             if uid is not None:
                 self._slots.release(uid)
+
+    # ---- warm: a pool of zygotes ----------------------------------------------------------------
+
+    def _run_warm(self, command: Sequence[str], files: Mapping[str, str | bytes], readonly: Mapping[str, str | bytes],
+                  stdin: bytes, limits: Limits) -> RunResult:
+        files = {check_name(n): to_bytes(d) for n, d in files.items()}
+        readonly = {check_name(n): to_bytes(d) for n, d in readonly.items()}
+        zygote = self._take()
+        try:
+            return zygote.run(command, files, readonly, stdin, limits)
+        finally:
+            self._idle.put(zygote)
+
+    def _take(self) -> Any:
+        from envgym.sandbox.zygote import Zygote
+
+        with self._lock:
+            if self._idle.empty() and len(self._zygotes) < self.concurrency:
+                uid = self._slots.acquire() if is_root() else None
+                zygote = Zygote(self.zygote_argv, uid)
+                self._zygotes.append(zygote)
+                return zygote
+        zygote = self._idle.get()
+        if not zygote.alive:  # it died (or was killed for not answering): a fresh one in its place
+            zygote.kill()
+            with self._lock:
+                self._zygotes.remove(zygote)
+                fresh = Zygote(self.zygote_argv, zygote.uid)
+                self._zygotes.append(fresh)
+            return fresh
+        return zygote
+
+    def leftover_processes(self, trusted: set[int] = frozenset()) -> list[str]:
+        """As for any sandbox, less each zygote's own three: bwrap, its init, the supervisor."""
+        from envgym.sandbox.base import sandbox_processes
+
+        procs, keep = sandbox_processes(), set(trusted)
+        for zygote in list(self._zygotes):
+            layer = {zygote.proc.pid}
+            for _ in range(2):  # bwrap -> its init -> the supervisor
+                keep |= layer
+                layer = {pid for pid, (_, ppid, cmd) in procs.items() if ppid in layer and ("bwrap" in cmd or "/supervisor.py" in cmd)}
+            keep |= layer
+        return super().leftover_processes(keep)
+
+    def close(self) -> None:
+        with self._lock:
+            zygotes, self._zygotes = self._zygotes, []
+        for zygote in zygotes:
+            zygote.kill()
+            if zygote.uid is not None:
+                self._slots.release(zygote.uid)
+        self._idle = queue.LifoQueue()

@@ -515,7 +515,7 @@ class DockerSandbox(SandboxBase):
         self._ids.discard(box.container.id)
         remove_containers(self.client, {box.container.id})
 
-    def leftover_processes(self) -> list[str]:
+    def leftover_processes(self, trusted: set[int] = frozenset()) -> list[str]:
         """Processes in the idle containers besides their init: empty unless a cleanup failed."""
         import docker
 
