@@ -114,7 +114,7 @@ def test_infinite_loops_score_zero_within_the_wall_clock_limit(tests):
     with ThreadPoolExecutor(len(loops)) as pool:
         verdicts = list(pool.map(lambda loop: tests.verify(loop[1], loop[0]), loops))
     assert all(v.reward == 0 and not v.correct for v in verdicts)
-    assert time.perf_counter() - start < tests.wall_s + 2.0
+    assert time.perf_counter() - start < tests.wall_s + 8.0  # ended by the limit, not left to run (slack: zygotes start cold)
 
 
 def test_a_function_that_loops_on_some_inputs_fails_only_those_tests():

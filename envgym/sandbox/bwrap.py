@@ -110,11 +110,15 @@ class BwrapSandbox(SandboxBase):
                   stdin: bytes, limits: Limits) -> RunResult:
         files = {check_name(n): to_bytes(d) for n, d in files.items()}
         readonly = {check_name(n): to_bytes(d) for n, d in readonly.items()}
-        zygote = self._take()
-        try:
-            return zygote.run(command, files, readonly, stdin, limits)
-        finally:
-            self._idle.put(zygote)
+        for attempt in range(2):  # a zygote found dead mid-request is replaced once, not reported as the run's fault
+            zygote = self._take()
+            try:
+                result = zygote.run(command, files, readonly, stdin, limits)
+            finally:
+                self._idle.put(zygote)
+            if result.exit_code is not None or result.duration_s >= limits.wall_s or attempt:
+                return result
+        return result
 
     def _take(self) -> Any:
         from envgym.sandbox.zygote import Zygote

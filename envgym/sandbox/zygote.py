@@ -27,6 +27,7 @@ import struct
 import subprocess
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -55,7 +56,7 @@ def write_file(path, text):
     with open(path, "w") as f:
         f.write(text)
 
-def program(req, fds):
+def program(req):
     """PID 1 of the run's namespaces: mounts, files, limits, then exec."""
     libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: dies with the supervisor's child
     mount(None, "/", None, REC | PRIVATE, None)
@@ -77,19 +78,19 @@ def program(req, fds):
             os.makedirs(os.path.dirname(name), exist_ok=True)
         with open(name, "wb") as f:
             f.write(base64.b64decode(data))
-    for i, fd in enumerate(fds):
-        os.dup2(fd, i)
-    os.closerange(3, 1 << 16)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     for key, value in req["rlimits"].items():
         resource.setrlimit(RLIMITS[key], (value, value + (1 if key == "cpu" else 0)))
     libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
-    os.execve(req["command"][0], req["command"], ENV)
+    os.execvpe(req["command"][0], req["command"], ENV)
 
 def launch(req, fds):
     pid = os.fork()
     if pid:
         return pid
+    for i, fd in enumerate(fds):  # the program's stdin, stdout, stderr; nothing else stays open
+        os.dup2(fd, i)
+    os.closerange(3, 1 << 16)
     try:  # the run's own namespaces; this process stays outside the new PID namespace
         ok(libc.unshare(NEWUSER | NEWNS | NEWPID | NEWIPC), "unshare")
         write_file("/proc/self/setgroups", "deny")
@@ -99,11 +100,11 @@ def launch(req, fds):
         child = os.fork()
         if child == 0:
             try:
-                program(req, fds)
+                program(req)
             except BaseException as e:
                 os.write(2, ("sandbox: could not start the program: %s\n" % e).encode())
             os._exit(127)
-        for fd in fds:
+        for fd in (0, 1, 2):
             os.close(fd)
         _, status = os.waitpid(child, 0)
         if os.WIFSIGNALED(status):
@@ -112,7 +113,7 @@ def launch(req, fds):
             os.kill(os.getpid(), sig)
         os._exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 127)
     except BaseException as e:
-        os.write(fds[2], ("sandbox: could not set up the run: %s\n" % e).encode())
+        os.write(2, ("sandbox: could not set up the run: %s\n" % e).encode())
         os._exit(126)
 
 def run(req):
@@ -200,6 +201,16 @@ main()
 SUPERVISOR_PROCESSES = 4  # bwrap, its init, the supervisor, the run's outer child: all of the zygote's uid
 
 
+_SPAWNER: ThreadPoolExecutor | None = None
+
+
+def _spawner() -> ThreadPoolExecutor:
+    global _SPAWNER
+    if _SPAWNER is None:
+        _SPAWNER = ThreadPoolExecutor(1, thread_name_prefix="envgym-zygotes")
+    return _SPAWNER
+
+
 def _as_uid(uid: int | None, max_processes: int) -> Any:
     """The zygote's ``preexec_fn``: no core dumps; as root, the throwaway uid and a process cap
     (each run lowers every limit further for its own program)."""
@@ -221,12 +232,13 @@ class Zygote:
 
     def __init__(self, argv_for: Any, uid: int | None, max_processes: int = 4096) -> None:
         self.uid = uid
-        self._script = memfd("envgym-supervisor.py", SUPERVISOR)
-        argv = argv_for(self._script)
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     pass_fds=(self._script,), start_new_session=True, env={},
-                                     preexec_fn=_as_uid(uid, max_processes))
-        os.close(self._script)
+        script = memfd("envgym-supervisor.py", SUPERVISOR)
+        try:  # bwrap --die-with-parent follows the THREAD that started it: start it from one that lives on
+            self.proc = _spawner().submit(
+                subprocess.Popen, argv_for(script), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                pass_fds=(script,), start_new_session=True, env={}, preexec_fn=_as_uid(uid, max_processes)).result()
+        finally:
+            os.close(script)
         self.lock = threading.Lock()
 
     @property
