@@ -17,6 +17,13 @@ def envgym_verifiers() -> list[ComponentSpec]:
 
 
 @hookimpl
+def envgym_tools() -> list[ComponentSpec]:
+    return [
+        ComponentSpec("calculator", "envgym.tools.builtin:calculator", "exact arithmetic and light algebra with sympy"),
+    ]
+
+
+@hookimpl
 def envgym_sandboxes() -> list[ComponentSpec]:
     return [
         ComponentSpec("bwrap", "envgym.sandbox.bwrap:BwrapSandbox", "bubblewrap namespaces, read-only system, tmpfs work dir (default)"),

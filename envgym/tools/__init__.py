@@ -5,6 +5,7 @@ Nothing here is imported by ``import envgym``; tool-use environments import it t
 
 from envgym.tools.base import Tool, check_arguments, tool
 from envgym.tools.builtin import calculator
+from envgym.tools.env import ToolEnv
 from envgym.tools.calls import (
     ToolCall,
     ToolError,
@@ -18,6 +19,7 @@ from envgym.tools.calls import (
 __all__ = [
     "Tool",
     "ToolCall",
+    "ToolEnv",
     "ToolError",
     "calculator",
     "check_arguments",
