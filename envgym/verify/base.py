@@ -23,7 +23,10 @@ from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 from envgym.types import Verdict
 from envgym.verify.bounded import CallTimeout, default_runner
 
-Bound = Literal["linear", "process"]
+Bound = Literal["linear", "process", "sandbox"]
+"""How a verifier's time is bounded: ``linear`` (string work on a length-capped input, inline),
+``process`` (open-ended: a killable worker process, ``timeout_s``), ``sandbox`` (it runs code in an
+envgym sandbox whose wall-clock kill bounds it; inline)."""
 DEFAULT_MAX_CHARS = 200_000
 
 
@@ -55,9 +58,9 @@ class Guarded:
     """
 
     def __init__(self, inner: Verifier, *, timeout_s: float = 5.0, max_chars: int = DEFAULT_MAX_CHARS):
-        if getattr(inner, "bound", None) not in ("linear", "process"):
+        if getattr(inner, "bound", None) not in ("linear", "process", "sandbox"):
             raise TypeError(
-                f"verifier {type(inner).__name__} must declare bound = 'linear' or 'process' "
+                f"verifier {type(inner).__name__} must declare bound = 'linear', 'process' or 'sandbox' "
                 "(how its running time is bounded); see envgym.verify.base"
             )
         self.inner = inner
@@ -66,7 +69,7 @@ class Guarded:
         self.timeout_s = timeout_s
         self.max_chars = max_chars
         # Bind once: the per-call path is a hot loop in RL.
-        self._call = self._inline if inner.bound == "linear" else self._in_process
+        self._call = self._in_process if inner.bound == "process" else self._inline
 
     def verify(self, completion: Any, reference: Any) -> Verdict:
         if type(completion) is not str:

@@ -44,8 +44,7 @@ class UnitTests:
     """
 
     name: ClassVar[str] = "unit-tests"
-    # Runs inline: its time is bounded by the sandbox's wall-clock kill, not by Guarded's worker.
-    bound: ClassVar[str] = "linear"
+    bound: ClassVar[str] = "sandbox"  # inline: the sandbox's wall-clock kill bounds it
 
     def __init__(self, env_id: str, *, reward: RewardMode = "fraction", backend: str | None = None,
                  wall_s: float = 2.0, case_s: float = 0.5) -> None:
