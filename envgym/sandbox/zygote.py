@@ -66,12 +66,13 @@ def program(req):
     if os.path.isdir("/dev/shm"):
         mount(b"tmpfs", "/dev/shm", b"tmpfs", NOSUID | NODEV, b"size=" + size + b",nr_inodes=256,mode=1777")
     mount(b"proc", "/proc", b"proc", NOSUID | NODEV | NOEXEC, None)
-    mount(b"tmpfs", "/harness", b"tmpfs", NOSUID | NODEV, b"size=16m,nr_inodes=256,mode=0755")
-    for name, data in req["harness"].items():
-        with open("/harness/" + name, "wb") as f:
-            f.write(base64.b64decode(data))
-        os.chmod("/harness/" + name, 0o444)
-    mount(None, "/harness", None, REMOUNT | RDONLY | NOSUID | NODEV, None)
+    if req["harness"]:  # else /harness stays the zygote's empty read-only directory
+        mount(b"tmpfs", "/harness", b"tmpfs", NOSUID | NODEV, b"size=16m,nr_inodes=256,mode=0755")
+        for name, data in req["harness"].items():
+            with open("/harness/" + name, "wb") as f:
+                f.write(base64.b64decode(data))
+            os.chmod("/harness/" + name, 0o444)
+        mount(None, "/harness", None, REMOUNT | RDONLY | NOSUID | NODEV, None)
     os.chdir("/work")
     for name, data in req["files"].items():
         if "/" in name:
