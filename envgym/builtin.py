@@ -20,6 +20,7 @@ def envgym_verifiers() -> list[ComponentSpec]:
 def envgym_tools() -> list[ComponentSpec]:
     return [
         ComponentSpec("calculator", "envgym.tools.builtin:calculator", "exact arithmetic and light algebra with sympy"),
+        ComponentSpec("python", "envgym.tools.python:python", "runs Python code in the default sandbox and returns what it printed"),
     ]
 
 

@@ -213,14 +213,15 @@ class ProcessConfig(RLVRConfig):
     process_coef: float = 1.0
     """Weight of each step's reward, less the group's mean step reward, on that step's tokens."""
     step_verifier: str | None = "math-steps"
-    """Verifier that scores steps when the environment's verdict has no step rewards (None: per-turn rewards only)."""
+    """Verifier that scores the steps of a single-turn answer when the verdict has no step rewards
+    (multi-turn episodes use each turn's own reward; None: per-turn rewards only)."""
 
 
 class Process(RLVR):
     """Step-level rewards spread over each step's tokens, combined with the outcome advantage.
 
-    Step rewards come from the verdict (``step_rewards``), else from ``step_verifier`` run on
-    each turn's text; in multi-turn episodes each turn's own reward is a step as well. A step's
+    Step rewards come from the verdict (``step_rewards``), else, in a multi-turn episode, from each
+    turn's own reward (games, tool use), else from ``step_verifier`` run on a single-turn answer. A step's
     tokens are found by decoding the completion's token prefixes, so the spans are exact.
     """
 
@@ -258,7 +259,7 @@ class Process(RLVR):
         for turn in t.turns:
             base = len(turn.prompt_ids)
             rewards = turn.verdict.step_rewards if turn.verdict is not None else None
-            if rewards is None and self._steps is not None:
+            if rewards is None and self._steps is not None and len(t.turns) == 1:  # multi-turn: each turn's own reward
                 rewards = self._steps.verify(turn.text, None).step_rewards
             if rewards:
                 steps = split_steps(turn.text)

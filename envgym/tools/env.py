@@ -4,7 +4,8 @@ The model's turn is either tool calls (Hermes/Qwen ``<tool_call>{json}</tool_cal
 OpenAI ``tool_calls`` message from an API policy) or a final answer. Tool calls are run by the
 environment and answered with one ``tool`` message each; a bad call (broken JSON, an unknown tool,
 wrong arguments, a tool that raises or times out) is answered with a message saying what went
-wrong, and the episode goes on. A turn without a tool call is the answer, scored by the verifier.
+wrong, and the episode goes on. A turn without a tool call is the answer, scored by the verifier;
+it ends the episode, right or wrong (one answer per episode: no guessing again).
 
 Per-turn rewards: a tool turn earns ``call_reward`` per well-formed call that ran, plus
 ``error_reward`` (usually negative) per failed call, so learners that use per-turn rewards
@@ -41,17 +42,26 @@ class ToolEnv(TextEnv):
     def step(self, action: str | Mapping[str, Any]):
         """``action``: the model's text, or an OpenAI assistant message dict with ``tool_calls``."""
         if isinstance(action, Mapping):  # an API policy's message: its tool calls, or its content as the answer
+            if self.task is None or self.done:
+                self._refuse(action)
             calls = parse_openai_tool_calls(action)
             text = action.get("content") or ""
             if not calls:
-                return super().step(text if isinstance(text, str) else str(text))
+                return self._answer_turn(text if isinstance(text, str) else str(text))
             return self._tool_turn(text if isinstance(text, str) else "", calls)
         if self.task is None or self.done or type(action) is not str:
             self._refuse(action)
         calls = parse_tool_calls(action)
         if not calls:
-            return super().step(action)
+            return self._answer_turn(action)
         return self._tool_turn(action, calls)
+
+    def _answer_turn(self, text: str):
+        """The answer ends the episode, right or wrong: TextEnv alone would let a wrong answer be
+        followed by another guess while turns remain (``feedback`` is therefore not used)."""
+        obs, reward, _, truncated, info = super().step(text)
+        self.done = True
+        return obs, reward, True, truncated, info
 
     def _tool_turn(self, text: str, calls: Sequence[Any]):
         results = [run_call(call, self.tools) for call in calls]

@@ -1,0 +1,93 @@
+"""Which reasoning-gym datasets become environments, under which ids, and which probes fit each.
+
+Every dataset in reasoning-gym's registry (``reasoning_gym.factory.DATASETS``) is exposed as
+``reasoning-gym/<CamelCaseName>-v0``, except the two in ``EXCLUDED``, each with its reason.
+
+Hack probes. Every environment ships the format hacks, which envgym itself must block: the
+right answer without the ``<answer>`` tag, with the tag left open, or in ``\\boxed{}``. The
+scored hacks (an empty ``<answer></answer>``, another entry's answer) go to reasoning-gym's
+scorer, and some scorers give them partial credit by design. ``PARTIAL_CREDIT`` lists those
+datasets and why; a probe that the scorer grades above 0 is not a hack the environment can be
+asked to score 0, so those datasets drop it. ``tests/test_plugin_reasoning_gym.py`` checks that
+each listed dataset really grades a dropped probe above 0, so the list stays minimal.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+CreditKind = Literal["format", "parseable", "graded", "many-solutions"]
+
+EXCLUDED: dict[str, str] = {
+    "composite": (
+        "a mixture of other reasoning-gym datasets that the caller must configure (a list of dataset "
+        "specs and weights); it is not a task family of its own, and every dataset it mixes is exposed"
+    ),
+    "game_of_life_halting": (
+        "its scorer returns bool(answer) == bool(entry['answer']) on strings, so every non-empty answer "
+        "(also 'False' when the answer is 'True') scores 1.0: the reward is hackable by construction"
+    ),
+}
+
+#: Datasets whose scorer gives partial credit to a scored hack probe, by kind:
+#: "format": any answer inside the tag earns 0.01-0.05, an empty one too;
+#: "parseable": a wrong answer that parses (JSON, a move list, an expression) earns 0.01-0.05;
+#: "graded": a wrong answer earns credit for being close (cells, digits, distance, overlap, a
+#:     longer-than-shortest solution);
+#: "many-solutions": any valid solution is right, and another entry's answer may be one.
+PARTIAL_CREDIT: dict[str, CreditKind] = {
+    **dict.fromkeys((
+        "advanced_geometry", "arc_agi", "color_cube_rotation", "countdown", "emoji_mystery",
+        "fraction_simplification", "power_function", "prime_factorization", "puzzle24", "rearc",
+        "rubiks_cube", "sentence_reordering",
+    ), "format"),
+    **dict.fromkeys((
+        "boxnet", "codeio", "cryptarithm", "graph_color", "group_anagrams", "gsm_symbolic", "jugs",
+        "palindrome_generation", "rush_hour", "tower_of_hanoi", "tsumego",
+    ), "parseable"),
+    **dict.fromkeys((
+        "complex_arithmetic", "figlet_font", "futoshiki", "game_of_life", "letter_jumble", "mini_sudoku",
+        "polynomial_equations", "quantum_lock", "rectangle_count", "spell_backward", "sudoku", "time_intervals",
+        "word_sorting",
+    ), "graded"),
+    # simple_integration: an integrand can cancel to 0, and then any constant is an antiderivative.
+    **dict.fromkeys(("n_queens", "propositional_logic", "simple_integration", "sokoban"), "many-solutions"),
+}
+
+#: The scored hack probes each kind of partial credit rules out.
+DROPPED_PROBES: dict[CreditKind, frozenset[str]] = {
+    "format": frozenset({"empty_answer", "wrong_answer"}),
+    "parseable": frozenset({"wrong_answer"}),
+    "graded": frozenset({"wrong_answer"}),
+    "many-solutions": frozenset({"wrong_answer"}),
+}
+
+
+def env_name(dataset: str) -> str:
+    """The environment name for a dataset: CamelCase, as envgym ids are written.
+
+    >>> env_name("basic_arithmetic"), env_name("arc_1d"), env_name("bf")
+    ('BasicArithmetic', 'Arc1d', 'Bf')
+    """
+    return "".join(part[:1].upper() + part[1:] for part in dataset.split("_") if part)
+
+
+def env_id(dataset: str) -> str:
+    """``reasoning-gym/<Name>-v0``."""
+    return f"reasoning-gym/{env_name(dataset)}-v0"
+
+
+def exposed_datasets() -> list[str]:
+    """The datasets in reasoning-gym's registry that are exposed (all but ``EXCLUDED``), sorted.
+
+    Imports reasoning_gym, whose import fills its registry.
+    """
+    from reasoning_gym.factory import DATASETS
+
+    return sorted(name for name in DATASETS if name not in EXCLUDED)
+
+
+def dropped_probes(dataset: str) -> frozenset[str]:
+    """The scored hack probes that ``dataset``'s scorer grades above 0 by design."""
+    kind = PARTIAL_CREDIT.get(dataset)
+    return DROPPED_PROBES[kind] if kind else frozenset()

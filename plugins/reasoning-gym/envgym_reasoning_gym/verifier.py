@@ -1,0 +1,89 @@
+"""reasoning-gym's own scorer as an envgym verifier that never raises and never hangs.
+
+The reply's answer is the text inside its last ``<answer>...</answer>`` tag, as in
+reasoning-gym's own evaluation (``reasoning_gym.utils.extract_answer``); a reply without a
+complete tag scores 0 without reaching the scorer. The answer then goes to the dataset's
+``score_answer(answer, entry)``, whose float is the reward (clipped to [0, 1]); it is correct at 1.
+
+The scorers are arbitrary Python (sympy, simulations, parsers), so the verifier is bound
+``"process"``: envgym's ``Guarded`` runs it in a worker process killed after ``timeout_s``. The
+missing-tag case is decided inline first (``quick_verify``), so malformed replies cost nothing.
+The worker builds the dataset from its ``PoolKey`` once (``load_pool``) and keeps it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from numbers import Real
+from typing import Any, ClassVar
+
+from envgym import Verdict
+from envgym_reasoning_gym.pool import PoolKey, load_pool
+
+TAG = "answer"
+_OPEN, _CLOSE = f"<{TAG}>", f"</{TAG}>"
+
+
+def extract_answer(reply: str) -> str | None:
+    """The stripped text of the last ``<answer>...</answer>`` in ``reply``, or None; linear time.
+
+    reasoning-gym's ``extract_answer`` finds the same answer in any reply whose tags pair up; its
+    lazy regex is quadratic on a reply of many unclosed tags, so it is not used on model output.
+
+    >>> extract_answer("think... <answer> 42 </answer>")
+    '42'
+    >>> extract_answer("<answer>1</answer> no, <answer>2</answer>")
+    '2'
+    >>> extract_answer("<answer></answer>"), extract_answer("42"), extract_answer("<answer>42")
+    ('', None, None)
+    """
+    close = reply.rfind(_CLOSE)
+    if close < 0:
+        return None
+    start = reply.rfind(_OPEN, 0, close)
+    if start < 0:
+        return None
+    return reply[start + len(_OPEN) : close].strip()
+
+
+def verdict_from_score(score: Any, answer: str) -> Verdict:
+    """A Verdict from a scorer's return value: the reward is the score clipped to [0, 1].
+
+    >>> verdict_from_score(1.0, "42").correct, verdict_from_score(0.05, "x").reward
+    (True, 0.05)
+    >>> verdict_from_score(float("nan"), "x").reason
+    'the scorer returned nan, not a score'
+    """
+    if isinstance(score, bool) or not isinstance(score, Real) or math.isnan(score):
+        return Verdict.fail(f"the scorer returned {score!r}, not a score", answer=answer)
+    reward = min(max(float(score), 0.0), 1.0)
+    if reward >= 1.0:
+        return Verdict(1.0, True, "correct", None, {"answer": answer})
+    reason = "wrong answer" if reward == 0.0 else f"partial credit {reward:g} from the dataset's scorer"
+    return Verdict(reward, False, reason, None, {"answer": answer})
+
+
+class ReasoningGymScorer:
+    """Scores a reply against a reasoning-gym entry (the reference) with its dataset's scorer."""
+
+    name: ClassVar[str] = "reasoning-gym"
+    bound: ClassVar[str] = "process"
+
+    def __init__(self, pool: PoolKey) -> None:
+        self.pool = pool
+
+    def quick_verify(self, completion: str, entry: Mapping[str, Any]) -> Verdict | None:
+        """Decide inline when the reply has no complete answer tag; None sends it to the scorer."""
+        if extract_answer(completion) is None:
+            return Verdict.fail(f"no {_OPEN}...{_CLOSE} in the reply")
+        return None
+
+    def verify(self, completion: str, entry: Mapping[str, Any]) -> Verdict:
+        answer = extract_answer(completion)
+        if answer is None:
+            return Verdict.fail(f"no {_OPEN}...{_CLOSE} in the reply")
+        return verdict_from_score(load_pool(self.pool).score(answer, entry), answer)
+
+    def __repr__(self) -> str:
+        return f"ReasoningGymScorer({self.pool.dataset!r})"
