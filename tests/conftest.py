@@ -55,3 +55,26 @@ def arithmetic():
     import envgym
 
     return envgym.make("envgym/Arithmetic-v0")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def no_sandbox_processes_outlive_a_module():
+    """After each test module, nothing may still run as this process's sandbox uids: a sandbox or
+    environment a test forgot to close is ended by its finalizer, and a process that survives even
+    that is a leak (it would also show up in the next module's leftover checks)."""
+    yield
+    import gc
+    import time
+
+    from envgym.sandbox.base import is_root, sandbox_processes
+    from envgym.tools.python import close_shared_sandbox
+
+    if not is_root():
+        return
+    close_shared_sandbox()
+    gc.collect()
+    deadline = time.monotonic() + 3.0
+    while sandbox_processes() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = sandbox_processes()
+    assert not left, f"sandbox processes outlived the module: {left}"

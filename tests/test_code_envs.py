@@ -150,6 +150,7 @@ def test_seeds_draw_different_tasks_and_the_prompt_shows_signature_and_example()
     assert task.signature in obs[-1]["content"] and "```python" in obs[-1]["content"]
     args, expected = task.examples[0]
     assert f"{task.entry}(" in obs[-1]["content"] and repr(expected) in obs[-1]["content"]
+    env.close()
 
 
 def test_reward_fraction_gives_partial_credit_and_all_gives_none():
@@ -198,6 +199,7 @@ def test_code_refine_feeds_back_failing_tests_and_a_fixed_attempt_succeeds():
     obs, reward, terminated, _, info = env.step(env.gold_action())
     assert (reward, terminated, info["turn"], info["verdict"].correct) == (1.0, True, 2, True)
     assert obs[-1]["role"] == "assistant"
+    env.close()
 
 
 def test_code_refine_feedback_for_no_code_and_running_out_of_attempts():
@@ -209,6 +211,7 @@ def test_code_refine_feedback_for_no_code_and_running_out_of_attempts():
     assert (reward, terminated, info["turn"]) == (0.0, True, 2)
     with pytest.raises(envgym.EnvStateError, match="episode is over"):
         env.step(env.gold_action())
+    env.close()
 
 
 def test_no_code_is_reward_zero_with_a_reason_and_details():
@@ -219,6 +222,7 @@ def test_no_code_is_reward_zero_with_a_reason_and_details():
     assert (reward, terminated, verdict.reason) == (0.0, True, NO_CODE)
     assert verdict.details["passed"] == 0 and verdict.details["total"] == len(env.task.reference.tests)
     assert verdict.details["backend"] == "bwrap"
+    env.close()
 
 
 def test_hint_and_gold_show_the_reference():
@@ -226,6 +230,7 @@ def test_hint_and_gold_show_the_reference():
     env.reset(seed=2)
     assert env.task.reference.reference in env.gold_action()
     assert env.gold_action() in env.hint()[0].content
+    env.close()
 
 
 def test_close_releases_the_sandbox_and_the_env_still_works():

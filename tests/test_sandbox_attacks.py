@@ -247,6 +247,48 @@ def test_the_harness_is_intact_after_the_attacks(box):
     assert report.all_passed, report.summary()
 
 
+MARK = """
+import os, sys
+made = []
+for top in sys.argv[1:]:
+    for root, dirs, files in os.walk(top):
+        if root.startswith(("/proc", "/sys", "/usr")):
+            dirs[:] = []
+            continue
+        try:
+            with open(os.path.join(root, "envgym-mark"), "w") as f:
+                f.write("left by an earlier run")
+            made.append(root)
+        except OSError:
+            pass
+print(made)
+"""
+FIND = """
+import os, sys
+found = []
+for top in sys.argv[1:]:
+    for root, dirs, files in os.walk(top):
+        if root.startswith(("/proc", "/sys", "/usr")):
+            dirs[:] = []
+        elif "envgym-mark" in files:
+            found.append(root)
+print(found)
+"""
+
+
+def test_a_run_leaves_nothing_for_the_next(box):
+    """Files written anywhere a program can write are gone for the next run, on every warm
+    sandbox of the pool (several runs each way, so every pooled sandbox is hit)."""
+    # the process backend is not isolation: only its private per-run directories are promised fresh
+    tops = ["/tmp", "/var/tmp", "/dev/shm"] if box.name == "process" else ["/"]
+    marked = [box.run([box.python, "-I", "-S", "-c", MARK, *tops], limits=box.limits.replace(wall_s=20, cpu_s=20)) for _ in range(4)]
+    assert all(run.exit_code == 0 for run in marked), marked[0].stderr
+    assert any(run.stdout.strip() != "[]" for run in marked), "no writable directory at all: the test tests nothing"
+    found = [box.run([box.python, "-I", "-S", "-c", FIND, *tops], limits=box.limits.replace(wall_s=20, cpu_s=20)) for _ in range(4)]
+    assert all(run.exit_code == 0 for run in found), found[0].stderr
+    assert [run.stdout.strip() for run in found] == ["[]"] * 4, f"wrote {marked[0].stdout} -> found {found[0].stdout}"
+
+
 def wait_for(check, seconds: float = 5.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -296,3 +338,31 @@ def _cmdlines(uids: range) -> list[str]:
             except OSError:
                 pass
     return out
+
+
+def test_a_dropped_bwrap_sandbox_ends_its_zygotes_and_others_do_not_count_them():
+    """Two sandboxes in one process: each one's leftover check counts only its own runs, and a
+    sandbox dropped without close() ends its warm processes when it is collected."""
+    import gc
+
+    from envgym.sandbox.base import is_root, sandbox_processes
+
+    if not is_root():
+        pytest.skip("uid-scoped processes need root (CI runs as root)")
+    live = lambda: set(sandbox_processes())  # noqa: E731
+    before = live()
+    first = envgym.make_sandbox("bwrap", wall_s=5)
+    assert first.run_python("print(1)").stdout == "1\n"
+    mine = live() - before
+    second = envgym.make_sandbox("bwrap", wall_s=5)
+    assert second.run_python("print(2)").stdout == "2\n"
+    theirs = live() - before - mine
+    assert len(mine) >= 3 and len(theirs) >= 3  # bwrap, its init and the supervisor, for each
+    assert not first.leftover_processes() and not second.leftover_processes()
+    del first
+    gc.collect()
+    assert wait_for(lambda: not live() & mine, 5), live() & mine
+    assert theirs <= live()  # the other sandbox is untouched and still answers
+    assert second.run_python("print(3)").stdout == "3\n"
+    second.close()
+    assert wait_for(lambda: not live() - before, 5), live() - before

@@ -152,8 +152,11 @@ class SandboxBase:
 
     def leftover_processes(self, trusted: set[int] = frozenset()) -> list[str]:
         """Processes of finished runs still alive (zombies run nothing and are not counted):
-        anything running as one of this process's sandbox uids, except ``trusted`` pids."""
-        return [f"{pid} uid {uid}: {cmd}" for pid, (uid, _, cmd) in sandbox_processes().items() if pid not in trusted]
+        anything running as a uid this sandbox handed out, except ``trusted`` pids. Other sandboxes
+        open in the same process are not counted."""
+        mine = self._slots.mine()
+        return [f"{pid} uid {uid}: {cmd}" for pid, (uid, _, cmd) in sandbox_processes().items()
+                if uid in mine and pid not in trusted]
 
     def close(self) -> None:
         pass
@@ -202,22 +205,30 @@ class _UidSlots:
     per run, runs cannot signal each other, and "kill everything of this uid" cleans up one run."""
 
     _lock = threading.Lock()
-    _taken: set[int] = set()  # shared by every sandbox in the process
+    _owner: dict[int, int] = {}  # uid -> id of the slots holding it, shared by every sandbox in the process
 
     def __init__(self, size: int) -> None:
         self.size = size
+        self.used: set[int] = set()  # every uid this sandbox has handed out
 
     def acquire(self) -> int:
         with self._lock:
             uid = own_uids().start
-            while uid in self._taken:
+            while uid in self._owner:
                 uid += 1
-            self._taken.add(uid)
+            self._owner[uid] = id(self)
+            self.used.add(uid)
             return uid
 
     def release(self, uid: int) -> None:
         with self._lock:
-            self._taken.discard(uid)
+            if self._owner.get(uid) == id(self):
+                del self._owner[uid]
+
+    def mine(self) -> set[int]:
+        """The uids whose processes are this sandbox's: ones it used, unless another sandbox holds them now."""
+        with self._lock:
+            return {uid for uid in self.used if self._owner.get(uid, id(self)) == id(self)}
 
 
 # ---- the subprocess plumbing every backend uses ---------------------------------------------

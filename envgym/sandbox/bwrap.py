@@ -18,6 +18,7 @@ import os
 import queue
 import shutil
 import threading
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -47,6 +48,8 @@ class BwrapSandbox(SandboxBase):
             raise EnvgymError("sandbox 'bwrap' needs bubblewrap: apt-get install bubblewrap "
                               "(or choose another backend: envgym.make_sandbox('docker') / 'process')")
         self.extra_ro_binds = tuple(extra_ro_binds)
+        # a sandbox dropped without close() still ends its zygotes (they would live as long as the process)
+        weakref.finalize(self, _end_zygotes, self._lock, self._zygotes, self._slots)
 
     def _system(self) -> list[str]:
         argv = []
@@ -66,13 +69,15 @@ class BwrapSandbox(SandboxBase):
         return [self.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--uid", "0", "--gid", "0",
                 "--cap-add", "ALL", "--hostname", "sandbox", *self._system(), "--proc", "/proc", "--dev", "/dev",
                 "--dir", "/work", "--dir", "/tmp", "--dir", "/harness", "--ro-bind-data", str(script_fd), "/supervisor.py",
-                "--remount-ro", "/", "--chdir", "/", "--", self.python, "-I", "-S", "/supervisor.py"]
+                # /dev is a tmpfs without a size that every run would share: read-only (runs mount their own /dev/shm)
+                "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/", "--", self.python, "-I", "-S", "/supervisor.py"]
 
     def argv(self, limits: Limits, fds: Mapping[str, int], readonly: Mapping[str, int], command: Sequence[str]) -> list[str]:
         argv = [self.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
                 "--uid", str(INNER_UID), "--gid", str(INNER_UID), "--hostname", "sandbox", *self._system()]
-        argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.disk_mb << 20), "--tmpfs", "/tmp",
-                 "--size", str(limits.disk_mb << 20), "--tmpfs", "/work"]
+        size = str(limits.disk_mb << 20)
+        argv += ["--proc", "/proc", "--dev", "/dev", "--size", size, "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
+                 "--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", "/work"]
         for name, fd in fds.items():
             argv += ["--file", str(fd), f"/work/{name}"]
         for name, fd in readonly.items():
@@ -153,10 +158,16 @@ class BwrapSandbox(SandboxBase):
         return super().leftover_processes(keep)
 
     def close(self) -> None:
-        with self._lock:
-            zygotes, self._zygotes = self._zygotes, []
-        for zygote in zygotes:
-            zygote.kill()
-            if zygote.uid is not None:
-                self._slots.release(zygote.uid)
+        _end_zygotes(self._lock, self._zygotes, self._slots)
         self._idle = queue.LifoQueue()
+
+
+def _end_zygotes(lock: threading.Lock, zygotes: list[Any], slots: Any) -> None:
+    """Kill every zygote in ``zygotes`` (emptied in place) and give back their uids."""
+    with lock:
+        ended = list(zygotes)
+        zygotes.clear()
+    for zygote in ended:
+        zygote.kill()
+        if zygote.uid is not None:
+            slots.release(zygote.uid)
