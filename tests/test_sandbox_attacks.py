@@ -289,6 +289,37 @@ def test_a_run_leaves_nothing_for_the_next(box):
     assert [run.stdout.strip() for run in found] == ["[]"] * 4, f"wrote {marked[0].stdout} -> found {found[0].stdout}"
 
 
+IPC_MAKE = """
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+made = [libc.shmget(0, 4096, 0o1600), libc.semget(0, 1, 0o1600), libc.msgget(0, 0o1600)]  # IPC_PRIVATE, IPC_CREAT
+print(made)
+"""
+IPC_FIND = """
+found = {kind: open("/proc/sysvipc/" + kind).read().splitlines()[1:] for kind in ("shm", "sem", "msg")}
+print({kind: lines for kind, lines in found.items() if lines})
+"""
+
+
+def test_system_v_ipc_objects_do_not_outlive_the_run(box):
+    made = [box.run_python(IPC_MAKE) for _ in range(3)]
+    assert all(run.exit_code == 0 for run in made), made[0].stderr
+    assert any(int(x) >= 0 for run in made for x in run.stdout.strip("[]\n").split(", ")), "nothing made: tests nothing"
+    found = [box.run_python(IPC_FIND) for _ in range(3)]
+    assert [run.stdout for run in found] == ["{}\n"] * 3, found[0].stdout + found[0].stderr
+
+
+def test_the_process_limit_counts_every_process_of_the_run(box):
+    """``processes=N``: the program and N - 1 more, on every backend (the sandbox's own do not count)."""
+    code = ("import os, time\nn = 0\ntry:\n    while True:\n        if os.fork() == 0:\n            time.sleep(30)\n"
+            "            os._exit(0)\n        n += 1\nexcept OSError:\n    print(n)\n")
+    for _ in range(2):  # and again on a used sandbox
+        run = box.run_python(code, wall_s=10)
+        assert run.exit_code == 0, run.stderr
+        assert int(run.stdout) == LIMITS["processes"] - 1
+    assert wait_for(lambda: not leftovers(box)), leftovers(box)
+
+
 def wait_for(check, seconds: float = 5.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

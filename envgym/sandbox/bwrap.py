@@ -65,7 +65,7 @@ class BwrapSandbox(SandboxBase):
 
     def zygote_argv(self, script_fd: int) -> list[str]:
         """The long-lived sandbox: in-namespace root with capabilities over its own namespaces only,
-        so its supervisor can build a nested sandbox per run."""
+        so its supervisor can make the runs' nested namespaces (``envgym.sandbox.zygote``)."""
         return [self.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--uid", "0", "--gid", "0",
                 "--cap-add", "ALL", "--hostname", "sandbox", *self._system(), "--proc", "/proc", "--dev", "/dev",
                 "--dir", "/work", "--dir", "/tmp", "--dir", "/harness", "--ro-bind-data", str(script_fd), "/supervisor.py",
@@ -98,8 +98,8 @@ class BwrapSandbox(SandboxBase):
         uid = self._slots.acquire() if is_root() else None
         try:
             argv = self.argv(limits, fds, readonly, command)
-            # RLIMIT_NPROC is set after the uid switch; bwrap's own few processes count against it.
-            bounded = limits.replace(processes=limits.processes + 3)
+            # RLIMIT_NPROC is set after the uid switch; bwrap and its init count against it.
+            bounded = limits.replace(processes=limits.processes + 2)
             return run_process(argv, stdin=to_bytes(stdin), limits=limits, pass_fds=[*fds.values(), *readonly.values()],
                                preexec_fn=rlimit_setter(bounded, uid=uid, nproc=uid is not None), backend=self.name,
                                cleanup=(lambda: kill_uid(uid)) if uid is not None else None)
@@ -145,13 +145,13 @@ class BwrapSandbox(SandboxBase):
         return zygote
 
     def leftover_processes(self, trusted: set[int] = frozenset()) -> list[str]:
-        """As for any sandbox, less each zygote's own three: bwrap, its init, the supervisor."""
+        """As for any sandbox, less each zygote's own four: bwrap, its init, the supervisor, its runner."""
         from envgym.sandbox.base import sandbox_processes
 
         procs, keep = sandbox_processes(), set(trusted)
         for zygote in list(self._zygotes):
             layer = {zygote.proc.pid}
-            for _ in range(2):  # bwrap -> its init -> the supervisor
+            for _ in range(3):  # bwrap -> its init -> the supervisor -> the runner
                 keep |= layer
                 layer = {pid for pid, (_, ppid, cmd) in procs.items() if ppid in layer and ("bwrap" in cmd or "/supervisor.py" in cmd)}
             keep |= layer
