@@ -6,7 +6,7 @@ Sides (each runs the same program, ``print(sum(range(100)))``, with ``python3 -I
   bare        ``subprocess.run`` of the host's python3, no isolation: the floor
   process     envgym's rlimits-only backend
   bwrap       envgym's default: namespaces, read-only system, tmpfs, uid switch
-  docker      envgym's warm container pool (one ``docker exec`` per program)
+  docker      envgym's warm container pool (one exec per program, through the engine's API)
   docker_run  ``docker run --rm`` of the same image per program: what a pool avoids
 
 Latency is the median of sequential runs; throughput is programs per second with

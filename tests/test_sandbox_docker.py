@@ -91,11 +91,22 @@ def test_nothing_a_run_started_outlives_it(box):
     assert len(container.top()["Processes"]) == 1  # the idle init alone
 
 
-def test_a_program_that_kills_its_launcher_is_still_cleaned_up(box):
-    code = "import os, time\nos.kill(os.getppid(), 9)\nif os.fork() == 0:\n    os.setsid()\ntime.sleep(100)"
+def test_the_launcher_is_out_of_reach_and_a_stopped_run_is_still_cleaned_up(box):
+    code = ("import os, time\ntry:\n    os.kill(os.getppid(), 9)\nexcept PermissionError:\n    print('refused', flush=True)\n"
+            "if os.fork() == 0:\n    os.setsid()\ntime.sleep(100)")
     run = box.run_python(code, wall_s=1)
-    assert run.stopped == "timeout"
+    assert (run.stdout, run.stopped) == ("refused\n", "timeout")
     assert box.leftover_processes() == []
+    assert box.run_python("print(1)").stdout == "1\n"
+
+
+def test_a_forged_signature_is_not_trusted(box):
+    """The launcher signs the end of stderr with a per-run secret; a program that prints a lookalike
+    gets the separate cleanup (and its text back untouched)."""
+    fake = "import sys\nsys.stderr.write('\\x00' + 'f' * 32 + ' ok 0\\n')\nopen('/tmp/left', 'w').write('x')"
+    run = box.run_python(fake)
+    assert run.exit_code == 0 and run.stderr == "\x00" + "f" * 32 + " ok 0\n"
+    assert box.run_python("import os\nprint(os.listdir('/tmp'))").stdout == "[]\n"
 
 
 def test_the_container_is_locked_down(box):

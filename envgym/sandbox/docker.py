@@ -1,23 +1,27 @@
-"""``docker``: a pool of warm, locked-down containers; each run is one ``docker exec`` into one.
+"""``docker``: a pool of warm, locked-down containers; each run is one exec into one.
 
 What a container isolates: no network (``network_mode=none``), a read-only root filesystem that
 holds only the host's system Python, its standard library and the libraries they link (an image
-built offline, ``FROM scratch``, never pulled), size-limited tmpfs mounts for ``/work``, ``/tmp``
-and ``/harness``, ``no-new-privileges``, Docker's default seccomp profile, its own PID, IPC and
-UTS namespaces (System V message queues and semaphores off, shared memory removed with its
-creator), one CPU, and cgroup caps on memory and processes. The program runs as uid 1000 with no
-capabilities at all. Only the container's trusted processes (its idle PID 1, the cleanup and the
-harness writer) run as root, holding just CAP_KILL, CAP_DAC_OVERRIDE and CAP_FOWNER: the program
-can neither signal nor trace them. Trusted files (``readonly_files``) are root's, mode 0444.
+built offline, ``FROM scratch``, never pulled: ``envgym.sandbox.docker_image``), size-limited
+tmpfs mounts for ``/work``, ``/tmp`` and ``/harness``, ``no-new-privileges``, Docker's default
+seccomp profile, its own PID, IPC and UTS namespaces (System V message queues and semaphores off,
+shared memory removed with its creator), one CPU, and cgroup caps on memory and processes. The
+program runs as uid 1000 with no capabilities at all. Only the container's trusted processes (its
+idle PID 1 and each run's launcher) run as root, holding just CAP_SETUID and CAP_SETGID (to become
+uid 1000 for the program, which leaves it none) and CAP_KILL, CAP_DAC_OVERRIDE and CAP_FOWNER (to
+clean up): the program can neither signal nor trace them. Trusted files (``readonly_files``) are
+root's, mode 0444.
 
-Per run: the files travel into ``/work`` on the exec's stdin, ahead of the program's own (Docker
-cannot copy into a tmpfs of a read-only container); a small launcher writes them, starts the
-command as its child with the run's rlimits (CPU, address space, file size, open files, no core
-dumps) and, when the command ends, kills whatever it left; the shared plumbing caps output and
-enforces the wall clock. After every run, whatever its outcome, a cleanup exec as root kills every
-process but PID 1 (forked, daemonised, detached, or left by a killed launcher) and empties
-``/work``, ``/tmp``, ``/dev/shm`` and ``/dev/mqueue``; a container whose cleanup fails, or that
-died, is removed and replaced, so one run never sees another's files or processes.
+Per run, one exec through the engine's API (no command-line client): a root launcher reads the
+run's files, trusted files, limits and a per-run secret from the exec's stdin, ahead of the
+program's own (Docker cannot copy into a tmpfs of a read-only container); it starts the command
+as uid 1000 with the run's rlimits (CPU, address space, file size, open files, no core dumps),
+and when the command ends it kills every other process but PID 1, empties ``/work``, ``/tmp``,
+``/dev/shm`` and ``/dev/mqueue``, checks that no System V object is left, and signs the end of
+stderr with the secret. The host enforces the output caps and the wall clock itself. A run that
+is stopped, or whose signature is missing, gets a separate root cleanup exec; a container whose
+cleanup fails, or that died, is removed and replaced, so one run never sees another's files or
+processes.
 
 What it does not isolate: the kernel is the host's (as with any container). Runs are sequential
 within a container, so the pool's ``concurrency`` containers bound the parallelism. Container-wide
@@ -28,40 +32,30 @@ as death by a signal (Docker reports signal N as 128+N).
 
 from __future__ import annotations
 
-import glob
 import hashlib
-import io
 import itertools
-import json
 import logging
 import os
-import shutil
+import secrets
+import select
 import socket
-import subprocess
-import tarfile
-import tempfile
+import struct
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from envgym.errors import EnvgymError
-from envgym.sandbox.base import Limits, RunResult, SandboxBase, check_name, classify, run_process, to_bytes
+from envgym.sandbox.base import Limits, RunResult, SandboxBase, check_name, classify, to_bytes
+from envgym.sandbox.docker_image import HARNESS, INNER_UID, LABEL, WORK, ensure_image
 
 log = logging.getLogger(__name__)
 
-IMAGE_REPO = "envgym-sandbox"
-LABEL = "envgym.sandbox"
-"""Every container carries ``envgym.sandbox=<hostname>:<pid>:<process start time>:<sandbox number>``."""
-INNER_UID = 1000  # the program's uid; the trusted processes run as root
-TRUSTED_CAPS = ["KILL", "DAC_OVERRIDE", "FOWNER"]  # root's only capabilities, to kill and empty what runs leave
-WORK, HARNESS = "/work", "/harness"
-STDLIB_SKIP = ("test", "idlelib", "tkinter", "turtledemo", "ensurepip", "lib2to3", "config-")
-LAYOUT_VERSION = 1  # bump when the image's layout changes without its file list changing
+# root's only capabilities: to start the program as uid 1000, and to kill and empty what runs leave
+TRUSTED_CAPS = ["SETUID", "SETGID", "KILL", "DAC_OVERRIDE", "FOWNER"]
 INSTALL_SDK = "pip install 'envgym[docker]'"
-DEFAULT_HOST = "unix:///var/run/docker.sock"
 START_ENGINE = "dockerd --storage-driver=vfs --iptables=false --bridge=none &"
 ENV = {"PATH": "/usr/bin:/bin", "HOME": WORK, "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
 
@@ -78,47 +72,113 @@ while True:
         pass
 """
 
-# Starts every run, as the program's uid in /work. The run's files arrive first on stdin (a
-# 16-byte length, then a marshalled {name: bytes}: Docker cannot copy into a tmpfs of a read-only
-# container). The command runs as a child with the run's rlimits, first in line for the OOM
-# killer; when it ends, so does everything it started (as when bwrap's PID namespace ends), and
-# the launcher exits the way it did.
-LAUNCHER = """
-import marshal, os, resource, signal, sys
+# Ends a run, as root: kill everything but PID 1 (which reaps them) and this process, empty every
+# writable place, check that no System V object is left. The container's OOM-kill count, or why not.
+CLEAN = """
+import os, shutil, signal, time
+def clean():
+    me = os.getpid()
+    for _ in range(500):
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        if not [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]:
+            break
+        time.sleep(0.01)
+    else:
+        return "processes survived the kill"
+    for top in ("/work", "/tmp", "/dev/shm", "/dev/mqueue"):
+        if not os.path.isdir(top):
+            continue
+        for name in os.listdir(top):
+            path = os.path.join(top, name)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+        if os.listdir(top):
+            return "could not empty " + top
+    for kind in ("shm", "sem", "msg"):
+        with open("/proc/sysvipc/" + kind) as f:
+            if len(f.readlines()) > 1:
+                return "a System V " + kind + " object outlived the run"
+    for path in ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"):
+        try:
+            with open(path) as f:
+                return int(dict(line.split() for line in f if line.strip()).get("oom_kill", 0))
+        except (OSError, ValueError):
+            pass
+    return 0
+"""
+
+# The separate cleanup, for a run that was stopped or did not sign its end: prints the OOM-kill
+# count; any failure retires the container.
+CLEANUP = CLEAN + """
+import sys
+done = clean()
+sys.exit(done) if isinstance(done, str) else print(done)
+"""
+
+# Every run, as root. Its request arrives first on stdin (a 16-byte length, then a marshalled dict:
+# Docker cannot copy into a tmpfs of a read-only container): the secret, the trusted files (None:
+# keep the last run's), the run's files, its rlimits and its command. The command runs as uid 1000
+# in /work, first in line for the OOM killer; when it ends, so does everything it started (as
+# when bwrap's PID namespace ends). Then the cleanup, the secret and its outcome as the last line
+# of stderr, and the launcher exits the way the command did.
+LAUNCHER = CLEAN + """
+import marshal, resource, sys
+UID = %d
 def read(n):
     parts = []
     while n:
         part = os.read(0, min(n, 1 << 20))
         if not part:
-            sys.exit("envgym: the run's files were cut short")
+            sys.exit("envgym: the run's request was cut short")
         parts.append(part)
         n -= len(part)
     return b"".join(parts)
-for name, data in marshal.loads(read(int(read(16)))).items():
-    if os.path.dirname(name):
-        os.makedirs(os.path.dirname(name), exist_ok=True)
-    with open(name, "wb") as f:
-        f.write(data)
-cpu, memory, size, files = map(int, sys.argv[1:5])
+req = marshal.loads(read(int(read(16))))
+if req["harness"] is not None:  # root's, files 0444 in directories 0555
+    for name in os.listdir("/harness"):
+        path = os.path.join("/harness", name)
+        shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.unlink(path)
+    for name, body in req["harness"].items():
+        path = os.path.join("/harness", name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(body)
+        os.chmod(path, 0o444)
+    for root, dirs, files in os.walk("/harness"):
+        for name in dirs:
+            os.chmod(os.path.join(root, name), 0o555)
 pid = os.fork()
 if pid == 0:
     try:
+        with open("/proc/self/oom_score_adj", "w") as f:  # while still root: it is root's file after the switch
+            f.write("1000")
+        os.setgroups([])
+        os.setresgid(UID, UID, UID)
+        os.setresuid(UID, UID, UID)  # every capability goes with root
+        os.chdir("/work")
+        for name, data in req["files"].items():
+            if os.path.dirname(name):
+                os.makedirs(os.path.dirname(name), exist_ok=True)
+            with open(name, "wb") as f:
+                f.write(data)
+        cpu, memory, size, files = req["rlimits"]
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
         resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
-        with open("/proc/self/oom_score_adj", "w") as f:
-            f.write("1000")
-        os.execvp(sys.argv[5], sys.argv[5:])
+        os.execvp(req["command"][0], req["command"])
     except BaseException as e:
-        os.write(2, ("could not start " + sys.argv[5] + ": " + str(e) + "\\n").encode())
+        os.write(2, ("could not start " + req["command"][0] + ": " + str(e) + "\\n").encode())
     os._exit(127)
 status = os.waitpid(pid, 0)[1]
-try:
-    os.kill(-1, signal.SIGKILL)
-except ProcessLookupError:
-    pass
+done = clean()
+os.write(2, b"\\0" + req["nonce"] + (b" ok %%d\\n" %% done if isinstance(done, int) else b" " + done.encode() + b"\\n"))
 if os.WIFSIGNALED(status):
     try:
         signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
@@ -127,206 +187,7 @@ if os.WIFSIGNALED(status):
     os.kill(os.getpid(), os.WTERMSIG(status))
     os._exit(128 + os.WTERMSIG(status))
 os._exit(os.waitstatus_to_exitcode(status))
-"""
-
-# Ends every run, as root: kill everything but PID 1 (which reaps them) and empty every writable
-# place. Prints the container's OOM-kill count; any failure retires the container.
-CLEANUP = """
-import os, shutil, signal, sys, time
-me = os.getpid()
-for _ in range(500):
-    try:
-        os.kill(-1, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    if not [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]:
-        break
-    time.sleep(0.01)
-else:
-    sys.exit("processes survived the kill")
-for top in ("/work", "/tmp", "/dev/shm", "/dev/mqueue"):
-    if not os.path.isdir(top):
-        continue
-    for name in os.listdir(top):
-        path = os.path.join(top, name)
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path)
-        else:
-            os.unlink(path)
-    if os.listdir(top):
-        sys.exit("could not empty " + top)
-for kind in ("shm", "sem", "msg"):
-    with open("/proc/sysvipc/" + kind) as f:
-        if len(f.readlines()) > 1:
-            sys.exit("a System V " + kind + " object outlived the run")
-ooms = 0
-for path in ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"):
-    try:
-        with open(path) as f:
-            ooms = int(dict(line.split() for line in f if line.strip()).get("oom_kill", 0))
-        break
-    except (OSError, ValueError):
-        pass
-print(ooms)
-"""
-
-# Replaces /harness's contents, as root: files 0444 in directories 0555. Framed as above.
-WRITE_HARNESS = """
-import marshal, os, shutil, sys
-for name in os.listdir("/harness"):
-    path = os.path.join("/harness", name)
-    shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.unlink(path)
-data = sys.stdin.buffer.read()
-for name, body in marshal.loads(data[16:16 + int(data[:16])]).items():
-    path = os.path.join("/harness", name)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as f:
-        f.write(body)
-    os.chmod(path, 0o444)
-for root, dirs, files in os.walk("/harness"):
-    for name in dirs:
-        os.chmod(os.path.join(root, name), 0o555)
-"""
-
-
-# ---- the image: the host's system Python, nothing else --------------------------------------
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One path of the image's root filesystem."""
-
-    path: str
-    kind: Literal["file", "dir", "link", "data"]
-    mode: int = 0o755
-    source: str = ""
-    """The host file copied (``file``), the link's target (``link``) or the text (``data``)."""
-
-    def fingerprint(self) -> list[Any]:
-        if self.kind == "file":
-            st = os.stat(self.source)
-            return [self.path, self.kind, self.mode, st.st_size, int(st.st_mtime)]
-        return [self.path, self.kind, self.mode, self.source]
-
-
-def rootfs_entries(python: str = "/usr/bin/python3") -> list[Entry]:
-    """The system Python at ``python``, its standard library, the libraries they link, and the
-    few directories and files a sandbox needs; sorted so parents come first."""
-    real = os.path.realpath(python)
-    if not os.path.isfile(real):
-        raise EnvgymError(f"the docker sandbox copies the system Python into its image, but {python} does not exist: "
-                          "apt-get install python3")
-    version = os.path.basename(real)  # python3.11
-    stdlib = f"/usr/lib/{version}"
-    entries: dict[str, Entry] = {}
-
-    def add(entry: Entry) -> None:
-        parent = os.path.dirname(entry.path)
-        while parent != "/" and parent not in entries:
-            entries[parent] = Entry(parent, "dir")
-            parent = os.path.dirname(parent)
-        entries[entry.path] = entry
-
-    add(Entry(real, "file", 0o755, real))
-    add(Entry("/usr/bin/python3", "link", 0o777, version))
-    modules = [m for m in glob.glob(f"{stdlib}/lib-dynload/*.so") if not os.path.basename(m).startswith(("_test", "xx"))]
-    for lib in shared_libraries([real, *modules]):
-        where = os.path.join(os.path.realpath(os.path.dirname(lib)), os.path.basename(lib))
-        target = os.path.realpath(lib)
-        add(Entry(target, "file", 0o755, target))
-        if where != target:
-            add(Entry(where, "link", 0o777, os.path.basename(target) if os.path.dirname(where) == os.path.dirname(target) else target))
-    for root, dirs, files in os.walk(stdlib):
-        dirs[:] = sorted(d for d in dirs if not (root == stdlib and d.startswith(STDLIB_SKIP)))
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            if os.path.islink(path):
-                resolved = os.path.realpath(path)
-                if resolved.startswith(stdlib + "/") and os.path.isfile(resolved):  # skip links out of the stdlib
-                    add(Entry(path, "link", 0o777, os.readlink(path)))
-            elif os.path.isfile(path):
-                add(Entry(path, "file", 0o644, path))
-    for link, target in {"/bin": "usr/bin", "/lib": "usr/lib", "/lib64": "usr/lib64"}.items():
-        add(Entry(link, "link", 0o777, target))
-    add(Entry("/etc/passwd", "data", 0o644, f"root:x:0:0:root:/:/nonexistent\n"
-                                              f"sandbox:x:{INNER_UID}:{INNER_UID}:sandbox:{WORK}:/nonexistent\n"))
-    add(Entry("/etc/group", "data", 0o644, f"root:x:0:\nsandbox:x:{INNER_UID}:\n"))
-    add(Entry("/tmp", "dir", 0o1777))
-    for d in (WORK, HARNESS, "/proc", "/dev", "/sys"):
-        add(Entry(d, "dir", 0o755))
-    return sorted(entries.values(), key=lambda e: e.path)
-
-
-def shared_libraries(binaries: Sequence[str]) -> set[str]:
-    """Every library (and the dynamic loader) that ``ldd`` lists for ``binaries``."""
-    try:
-        out = subprocess.run(["ldd", *binaries], capture_output=True, text=True, check=True, timeout=60).stdout
-    except (OSError, subprocess.SubprocessError) as e:
-        raise EnvgymError(f"the docker sandbox needs ldd to find the libraries Python links (apt-get install libc-bin): {e}") from e
-    libs = set()
-    for line in out.splitlines():
-        words = line.split()
-        if "=>" in words and len(words) > words.index("=>") + 1 and words[words.index("=>") + 1].startswith("/"):
-            libs.add(words[words.index("=>") + 1])
-        elif words and words[0].startswith("/") and not line.rstrip().endswith(":"):  # the loader
-            libs.add(words[0])
-    return libs
-
-
-def image_tag(entries: Iterable[Entry]) -> str:
-    """``envgym-sandbox:<hash12>`` of the file list: a changed host Python is a new image."""
-    digest = hashlib.sha256(json.dumps([LAYOUT_VERSION, [e.fingerprint() for e in entries]]).encode())
-    return f"{IMAGE_REPO}:{digest.hexdigest()[:12]}"
-
-
-def write_rootfs(entries: Iterable[Entry], out: io.BufferedIOBase) -> None:
-    """The image's root filesystem as a tarball, every file root's."""
-    with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        for e in entries:
-            info = tarfile.TarInfo(e.path.lstrip("/"))
-            info.mode, info.uid, info.gid, info.uname, info.gname = e.mode, 0, 0, "root", "root"
-            if e.kind == "dir":
-                info.type = tarfile.DIRTYPE
-                tar.addfile(info)
-            elif e.kind == "link":
-                info.type, info.linkname = tarfile.SYMTYPE, e.source
-                tar.addfile(info)
-            elif e.kind == "data":
-                data = e.source.encode()
-                info.size = len(data)
-                tar.addfile(info, io.BytesIO(data))
-            else:
-                with open(e.source, "rb") as f:
-                    info.size = os.fstat(f.fileno()).st_size
-                    info.mtime = int(os.fstat(f.fileno()).st_mtime)  # keeps the stdlib's .pyc files valid
-                    tar.addfile(info, f)
-
-
-def ensure_image(client: Any, python: str = "/usr/bin/python3") -> str:
-    """The sandbox image's tag, building it (once per machine and Python) when it is missing."""
-    import docker
-
-    entries = rootfs_entries(python)
-    tag = image_tag(entries)
-    try:
-        client.images.get(tag)
-        return tag
-    except docker.errors.ImageNotFound:
-        pass
-    log.warning("envgym: building the docker sandbox image %s from the host's %s (once per machine and Python, "
-                "a few seconds)", tag, os.path.realpath(python))
-    start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="envgym-image-") as context:
-        with open(os.path.join(context, "rootfs.tar"), "wb") as f:
-            write_rootfs(entries, f)
-        with open(os.path.join(context, "Dockerfile"), "w") as f:
-            f.write(f"FROM scratch\nADD rootfs.tar /\nLABEL {LABEL}.image=\"{LAYOUT_VERSION}\"\n")
-        try:
-            client.images.build(path=context, tag=tag, rm=True, forcerm=True, pull=False)
-        except (docker.errors.BuildError, docker.errors.APIError) as e:
-            raise EnvgymError(f"could not build the docker sandbox image {tag}: {e}") from e
-    log.warning("envgym: built %s in %.0f s", tag, time.perf_counter() - start)
-    return tag
+""" % INNER_UID
 
 
 # ---- the sandbox: a pool of warm containers -------------------------------------------------
@@ -341,30 +202,23 @@ class Box:
     """(memory_mb, processes, disk_mb): the container-wide limits it was started with."""
     ooms: int = 0
     """Its cgroup's OOM-kill count after the last cleanup."""
-    harness: str = ""
-    """Digest of the readonly files now under /harness ("" for none)."""
+    harness: str | None = ""
+    """Digest of the readonly files now under /harness ("" for none, None when unknown)."""
 
 
 class DockerSandbox(SandboxBase):
     """Up to ``concurrency`` warm containers of the sandbox image, started on demand and reused.
 
-    ``base_url`` names the engine (default: ``DOCKER_HOST``, else the local socket); ``docker_cli``
-    the command-line client that runs the programs (default: ``docker`` on PATH); ``python`` the
+    ``base_url`` names the engine (default: ``DOCKER_HOST``, else the local socket); ``python`` the
     host's system Python the image is built from (once per machine and Python version).
     """
 
     name = "docker"
 
-    def __init__(self, limits: Limits | None = None, *, base_url: str | None = None, docker_cli: str | None = None,
+    def __init__(self, limits: Limits | None = None, *, base_url: str | None = None,
                  python: str = "/usr/bin/python3", **kwargs: Any) -> None:
         super().__init__(limits, **kwargs)
         self.client = connect(base_url)
-        self.cli = docker_cli or shutil.which("docker")
-        if self.cli is None:
-            raise EnvgymError("sandbox 'docker' runs programs with the docker command-line client, which is not on PATH: "
-                              "apt-get install docker.io (or docker-ce-cli)")
-        self.cli_env = {k: v for k, v in os.environ.items() if k.startswith("DOCKER_") or k in ("HOME", "PATH")}
-        self.cli_env["DOCKER_HOST"] = base_url or os.environ.get("DOCKER_HOST") or DEFAULT_HOST  # the SDK's engine
         self.image = ensure_image(self.client, python)
         self.owner = f"{owner_label()}:{next(_numbers)}"
         remove_stale(self.client)
@@ -381,48 +235,81 @@ class DockerSandbox(SandboxBase):
             stdin: str | bytes | None = None, limits: Limits | None = None,
             readonly_files: Mapping[str, str | bytes] | None = None) -> RunResult:
         limits = limits or self.limits
-        payload = frame({check_name(n): to_bytes(d) for n, d in (files or {}).items()})
+        files = {check_name(n): to_bytes(d) for n, d in (files or {}).items()}
         harness = {check_name(n): to_bytes(d) for n, d in (readonly_files or {}).items()}
+        digest = hashlib.sha256(frame(harness)).hexdigest() if harness else ""
         box = self._take((limits.memory_mb, limits.processes, limits.disk_mb))
         healthy = False
         try:
-            self._put_harness(box, harness)
-            argv = [self.cli, "exec", "-i", "-u", f"{INNER_UID}:{INNER_UID}", "-w", WORK, box.container.id,
-                    "/usr/bin/python3", "-I", "-S", "-c", LAUNCHER, *map(str, rlimits(limits)), *command]
-            result = run_process(argv, stdin=payload + to_bytes(stdin), limits=limits, env=self.cli_env, backend=self.name)
-            healthy, ooms = self._clean(box)
+            nonce = secrets.token_hex(16).encode()
+            request = {"nonce": nonce, "harness": None if digest == box.harness else harness, "files": files,
+                       "rlimits": rlimits(limits), "command": list(command)}
+            box.harness = None  # unknown until the launcher signs
+            result, signed = self._exec(box, frame(request) + to_bytes(stdin), limits, nonce)
+            if signed is not None and signed.startswith("ok "):
+                healthy, ooms, box.harness = True, int(signed[3:]), digest
+            else:
+                if signed is not None:
+                    log.warning("envgym: docker sandbox container %s: %s", box.container.short_id, signed)
+                healthy, ooms = self._clean(box)
             return self._settle(result, box, healthy, ooms)
         finally:
             self._give_back(box, healthy)
 
-    def _put_harness(self, box: Box, harness: Mapping[str, bytes]) -> None:
-        """Root's read-only files under /harness; kept from the last run when they are the same."""
-        digest = hashlib.sha256(frame(harness)).hexdigest() if harness else ""
-        if digest == box.harness:
-            return
-        argv = [self.cli, "exec", "-i", "-u", "0:0", "-w", "/", box.container.id, "/usr/bin/python3", "-I", "-S", "-c",
-                WRITE_HARNESS]
+    def _exec(self, box: Box, payload: bytes, limits: Limits, nonce: bytes) -> tuple[RunResult, str | None]:
+        """The run's launcher exec. Returns the result and the launcher's signed last words (None
+        when they are missing)."""
+        start = time.perf_counter()
+        cap, mark = limits.output_bytes, b"\0" + nonce + b" "
         try:
-            done = subprocess.run(argv, input=frame(harness), capture_output=True, env=self.cli_env, timeout=60)
-            problem = done.stderr.decode(errors="replace").strip()[-500:] if done.returncode else ""
-        except (OSError, subprocess.SubprocessError) as e:
-            problem = str(e)
-        if problem:
-            raise EnvgymError(f"docker sandbox: could not write the readonly files into {box.container.short_id}: {problem}")
-        box.harness = digest
+            streams, stopped, code = self._attach(box, LAUNCHER, payload, {1: cap, 2: cap + len(mark) + 64},
+                                                  start + limits.wall_s)
+        except EnvgymError as e:
+            return RunResult(None, "", str(e), time.perf_counter() - start, backend=self.name), None
+        (out, out_cut), (err, err_cut) = streams[1], streams[2]
+        signed = None
+        at = err.rfind(mark)
+        if not stopped and at >= 0 and err.endswith(b"\n") and b"\n" not in err[at:-1]:
+            signed, err = err[at + len(mark):-1].decode(errors="replace"), err[:at]
+        if len(err) > cap:
+            err, err_cut, stopped = err[:cap], True, stopped or "output"
+        code = -9 if stopped else code  # a stopped run is killed by the cleanup
+        return RunResult(code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), time.perf_counter() - start,
+                         stopped, out_cut, err_cut, self.name, out), signed
+
+    def _attach(self, box: Box, script: str, payload: bytes, caps: dict[int, int],
+                deadline: float) -> tuple[dict[int, tuple[bytes, bool]], str | None, int | None]:
+        """Run ``script`` as root in the container through the engine's API, ``payload`` on its
+        stdin: (stdout and stderr with their cut flags, why it was stopped, its exit status)."""
+        import docker
+
+        api = self.client.api
+        try:
+            exec_id = api.exec_create(box.container.id, ["/usr/bin/python3", "-I", "-S", "-c", script], stdin=True,
+                                      user="0:0", workdir="/")["Id"]
+            attached = api.exec_start(exec_id, socket=True)
+        except docker.errors.DockerException as e:
+            raise EnvgymError(f"docker sandbox: could not exec in {box.container.short_id}: {e}") from e
+        sock = getattr(attached, "_sock", attached)
+        threading.Thread(target=_send, args=(sock, payload), daemon=True).start()
+        streams, stopped = read_frames(sock, caps, deadline)
+        for end in (lambda: sock.shutdown(socket.SHUT_RDWR), sock.close, attached.close):  # else the engine
+            try:                                                                             # keeps writing to it
+                end()
+            except OSError:
+                pass
+        return streams, stopped, None if stopped else exit_code(api, exec_id)
 
     def _clean(self, box: Box) -> tuple[bool, int]:
         """Kill what the run left and empty its writable places; (healthy, OOM kills so far)."""
-        import docker
-
         try:
-            code, (out, err) = box.container.exec_run(["/usr/bin/python3", "-I", "-S", "-c", CLEANUP],
-                                                      user="0:0", workdir="/", demux=True)
+            streams, stopped, code = self._attach(box, CLEANUP, b"", {1: 64, 2: 4096}, time.perf_counter() + CLEANUP_S)
+            out, err = streams[1][0], streams[2][0]
             if code == 0:
                 return True, int(out or 0)
-            log.warning("envgym: docker sandbox container %s retired: %s", box.container.short_id,
-                        (err or out or b"").decode(errors="replace").strip()[-300:])
-        except (docker.errors.DockerException, ValueError) as e:
+            why = f"its cleanup took over {CLEANUP_S} s" if stopped else (err or out).decode(errors="replace").strip()[-300:]
+            log.warning("envgym: docker sandbox container %s retired: %s", box.container.short_id, why)
+        except (EnvgymError, ValueError) as e:
             log.warning("envgym: docker sandbox container %s retired: %s", box.container.short_id, e)
         return False, box.ooms
 
@@ -548,6 +435,7 @@ class DockerSandbox(SandboxBase):
 
 
 HEADROOM_MB = 32  # the container's memory cap over the run's: PID 1 and the exec machinery
+CLEANUP_S = 30.0  # a container whose cleanup takes longer is retired
 # System V message queues and semaphores off (nothing in the stdlib needs them); shared memory
 # segments die with their creator, so no IPC object outlives a run.
 IPC_SYSCTLS = {"kernel.msgmni": "0", "kernel.sem": "250 32000 32 0", "kernel.shm_rmid_forced": "1"}
@@ -558,12 +446,66 @@ def rlimits(limits: Limits) -> tuple[int, int, int, int]:
     return max(1, int(limits.cpu_s + 0.999)), limits.memory_mb << 20, limits.file_size_mb << 20, limits.open_files
 
 
-def frame(files: Mapping[str, bytes]) -> bytes:
-    """Files as the launcher reads them: a 16-byte length, then the marshalled dict."""
+def frame(request: Mapping[str, Any]) -> bytes:
+    """What the launcher reads: a 16-byte length, then the marshalled dict."""
     import marshal
 
-    body = marshal.dumps(dict(files))
+    body = marshal.dumps(dict(request))
     return b"%16d" % len(body) + body
+
+
+def _send(sock: socket.socket, data: bytes) -> None:
+    """Feed the exec's stdin, then close it (the program may stop reading, or be gone: fine)."""
+    try:
+        sock.sendall(data)
+        sock.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
+
+
+def read_frames(sock: socket.socket, caps: dict[int, int], deadline: float) -> tuple[dict[int, tuple[bytes, bool]], str | None]:
+    """Read Docker's multiplexed stream (8-byte headers: stream 1 stdout, 2 stderr, then a big-endian
+    length) until it ends, a stream passes its cap ("output") or the deadline ("timeout")."""
+    bufs = {n: bytearray() for n in caps}
+    cut = {n: False for n in caps}
+    pending, stopped = bytearray(), None
+    while True:
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            stopped = "timeout"
+            break
+        if not select.select([sock], [], [], min(left, 0.5))[0]:
+            continue
+        try:
+            chunk = sock.recv(1 << 16)
+        except OSError:
+            chunk = b""
+        if not chunk:
+            break
+        pending += chunk
+        while len(pending) >= 8:
+            kind, size = pending[0], struct.unpack(">I", pending[4:8])[0]
+            if len(pending) < 8 + size:
+                break
+            body, pending = pending[8:8 + size], pending[8 + size:]
+            if kind in bufs:
+                room = caps[kind] - len(bufs[kind])
+                bufs[kind] += body[:max(room, 0)]
+                if len(body) > room:
+                    cut[kind], stopped = True, "output"
+        if stopped:
+            break
+    return {n: (bytes(bufs[n]), cut[n]) for n in caps}, stopped
+
+
+def exit_code(api: Any, exec_id: str) -> int | None:
+    """The exec's exit status, once the engine has it (its stream can end a moment before)."""
+    for _ in range(200):
+        state = api.exec_inspect(exec_id)
+        if not state.get("Running"):
+            return state.get("ExitCode")
+        time.sleep(0.005)
+    return None
 
 
 # ---- the engine and crash cleanup -----------------------------------------------------------
