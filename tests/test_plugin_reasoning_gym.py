@@ -1,9 +1,10 @@
 """reasoning-gym's datasets as envgym environments (plugins/reasoning-gym).
 
-`envgym check` runs in full on every exposed environment, not on a sample: 104 datasets, 5 seeds
-each, about 25 s in all on one core. It runs in ``tests/test_env.py::test_envgym_check_passes``,
-which is parametrized over every registered environment; the first test here makes sure each
-exposed dataset is registered, hence checked there, rather than checking each one twice.
+`envgym check` runs in full on every environment, not on a sample: 106 datasets, 5 seeds each,
+about 25 s in all on one core. It runs in ``tests/test_env.py::test_envgym_check_passes``, which
+is parametrized over every registered environment; the first test here makes sure each dataset
+is registered, hence checked there (``Composite-v0`` with its default mixture too), rather than
+checking each one twice. A composite with another mixture is checked here.
 """
 
 from __future__ import annotations
@@ -18,20 +19,22 @@ from reasoning_gym.factory import DATASETS
 
 import envgym
 from conftest import envgym_cli
+from envgym import EnvSpec
 from envgym.check import check_environment
+from envgym.plugins import PluginHost
 from envgym_reasoning_gym import catalog, gold, verifier
-from envgym_reasoning_gym.catalog import EXCLUDED, PARTIAL_CREDIT, dropped_probes, env_id
+from envgym_reasoning_gym.catalog import PARTIAL_CREDIT, REPLACED_SCORERS, dropped_probes, env_id
+from envgym_reasoning_gym.composite import DEFAULT_MIXTURE
 
 CHECKED_IN_TEST_ENV = envgym.list_envs()  # test_env.py's parametrization
 
 
-def test_every_dataset_but_the_few_excluded_is_listed_and_checked():
-    assert set(EXCLUDED) <= set(DATASETS) and len(EXCLUDED) <= 3
-    expected = {env_id(name) for name in DATASETS if name not in EXCLUDED}
+def test_every_dataset_is_listed_and_checked():
+    expected = {env_id(name) for name in DATASETS}
     listed = envgym_cli("list", env={"COLUMNS": "400"})
     assert listed.returncode == 0, listed.stderr
     assert set(re.findall(r"reasoning-gym/\w+-v0", listed.stdout)) == expected
-    assert len(expected) == len(DATASETS) - len(EXCLUDED) >= 100
+    assert len(expected) == len(DATASETS) >= 106
     assert expected <= set(CHECKED_IN_TEST_ENV)
 
 
@@ -110,10 +113,107 @@ def test_seeds_pick_entries_reproducibly_and_options_reach_reasoning_gym():
     assert all(question.count("+") + question.count("-") >= 4 for question in prompts)
     assert env.reset(seed=2)[0] == env.reset(seed=2)[0]
     assert env.task.id.startswith("chain_sum-7-")
-    with pytest.raises(ValueError, match="not an exposed reasoning-gym dataset: .*bool"):
-        envgym.make("reasoning-gym/ChainSum-v0", dataset="game_of_life_halting")
+    with pytest.raises(ValueError, match="'no_such_dataset' is not a reasoning-gym dataset"):
+        envgym.make("reasoning-gym/ChainSum-v0", dataset="no_such_dataset")
     with pytest.raises(ValueError, match="refused the config"):
         envgym.make("reasoning-gym/ChainSum-v0", config={"no_such_field": 1})
+
+
+def test_game_of_life_halting_is_scored_strictly():
+    """reasoning-gym's scorer returns ``bool(answer) == bool(entry["answer"])``: as ``bool("False") ==
+    bool("True")``, it pays the wrong boolean and any junk. The replacement pays only the answer."""
+    assert set(REPLACED_SCORERS) == {"game_of_life_halting"}
+    env = envgym.make("reasoning-gym/GameOfLifeHalting-v0")
+    upstream = reasoning_gym.create_dataset("game_of_life_halting", seed=0, size=10_000)
+    seen = set()
+    for seed in range(20):
+        env.reset(seed=seed)
+        entry = env.task.reference
+        assert upstream[env.task.metadata["index"]] == entry
+        right = entry["answer"]
+        wrong = {"True": "False", "False": "True"}[right]
+        assert upstream.score_answer(wrong, entry) == 1.0 == upstream.score_answer("no idea", entry)
+        assert env.score(f"<answer>{right}</answer>").reward == 1.0
+        assert env.score(f"<answer> {right.lower()} </answer>").reward == 1.0
+        for junk in (wrong, "no idea", f"{right} or {wrong}", f"{right}!"):
+            verdict = env.score(f"<answer>{junk}</answer>")
+            assert verdict.reward == 0.0 and not verdict.correct, (junk, verdict)
+        seen.add(right)
+    assert seen == {"True", "False"}
+
+
+def test_the_default_composite_mixes_datasets_every_hack_probe_applies_to():
+    """The default mixture avoids partial credit and replaced scorers, so no entry drops a probe."""
+    assert not set(DEFAULT_MIXTURE) & (set(PARTIAL_CREDIT) | set(REPLACED_SCORERS))
+    env = envgym.make("reasoning-gym/Composite-v0")
+    sources = set()
+    for seed in range(30):
+        env.reset(seed=seed)
+        sources.add(env.task.metadata["source_dataset"])
+        assert env.task.reference["metadata"]["source_dataset"] == env.source
+        assert set(env.hack_actions()) == {"no_tag", "unclosed_tag", "boxed", "empty_answer", "wrong_answer"}
+        assert env.score(env.gold_action()).correct
+    assert sources == set(DEFAULT_MIXTURE)
+
+
+CUSTOM_MIXTURE = {"datasets": [
+    {"name": "game_of_life_halting"},
+    {"name": "chain_sum", "weight": 2, "config": {"min_terms": 3, "max_terms": 3}},
+    {"name": "mini_sudoku", "weight": 1.5},
+]}
+
+
+@pytest.fixture(scope="module")
+def custom_composite():
+    """A host with ``tests/CustomComposite-v0``: a composite of ``CUSTOM_MIXTURE``."""
+    import gymnasium
+
+    host = PluginHost(autoload=False, mirror_to_gymnasium=True)
+    host.register_env(EnvSpec("tests/CustomComposite-v0", "envgym_reasoning_gym.env:ReasoningGymEnv",
+                              {"dataset": "composite", "config": CUSTOM_MIXTURE}))
+    yield host
+    gymnasium.envs.registry.pop("tests/CustomComposite-v0", None)
+
+
+def test_a_composite_of_another_mixture_passes_envgym_check(custom_composite):
+    """Its entries keep their dataset's probes (mini_sudoku's graded scorer drops the wrong answer)
+    and scorer (game_of_life_halting's replacement: the wrong boolean scores 0 here too)."""
+    seeds = range(10)
+    env = custom_composite.make("tests/CustomComposite-v0")
+    sources = set()
+    for seed in seeds:
+        env.reset(seed=seed)
+        sources.add(env.source)
+        if env.source == "mini_sudoku":
+            assert "wrong_answer" in env.probe_answers() and "wrong_answer" not in env.hack_actions()
+        elif env.source == "game_of_life_halting":
+            wrong = {"True": "False", "False": "True"}[env.task.reference["answer"]]
+            assert env.score(f"<answer>{wrong}</answer>").reward == 0.0
+        elif env.source == "chain_sum":
+            assert env.task.reference["metadata"]["num_terms"] == 3
+    assert sources == {"game_of_life_halting", "chain_sum", "mini_sudoku"}
+    report = check_environment("tests/CustomComposite-v0", seeds=seeds, host=custom_composite)
+    assert report.ok, [item for item in report.items if not item.ok]
+
+
+@pytest.mark.parametrize("config, problem", [
+    ({"datasets": []}, "'datasets' must be a non-empty list"),
+    ({"datasets": "chain_sum"}, "'datasets' must be a non-empty list"),
+    ({"size": 5}, r"takes only 'datasets' .*got \['size'\]"),
+    ({"datasets": ["chain_sum"]}, "each dataset spec must be a mapping"),
+    ({"datasets": [{"name": "no_such_dataset"}]}, "'name' must name a reasoning-gym dataset .*got 'no_such_dataset'"),
+    ({"datasets": [{"name": "composite"}]}, "'name' must name a reasoning-gym dataset other than 'composite'"),
+    ({"datasets": [{"name": "chain_sum", "wieght": 2}]}, r"unknown keys \['wieght'\]"),
+    ({"datasets": [{"name": "chain_sum", "weight": 0}]}, "'chain_sum': 'weight' must be a positive number, got 0"),
+    ({"datasets": [{"name": "chain_sum", "weight": "2"}]}, "'weight' must be a positive number"),
+    ({"datasets": [{"name": "chain_sum", "config": [1]}]}, "'config' must be a mapping of chain_sum config fields"),
+    ({"datasets": [{"name": "chain_sum"}, {"name": "chain_sum"}]}, r"\['chain_sum'\] appear more than once"),
+    ({"datasets": [{"name": "chain_sum", "config": {"no_such_field": 1}}]}, "refused the config.*no_such_field"),
+])
+def test_a_bad_composite_config_is_a_value_error_naming_the_problem(config, problem):
+    with pytest.raises(ValueError, match=problem) as raised:
+        envgym.make("reasoning-gym/Composite-v0", config=config)
+    assert str(raised.value).startswith("reasoning-gym/Composite-v0: ")
 
 
 @pytest.mark.parametrize("dataset", sorted(PARTIAL_CREDIT))

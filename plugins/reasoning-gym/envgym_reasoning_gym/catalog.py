@@ -1,7 +1,15 @@
-"""Which reasoning-gym datasets become environments, under which ids, and which probes fit each.
+"""Which reasoning-gym datasets become environments, under which ids, how each is scored, and
+which probes fit each.
 
 Every dataset in reasoning-gym's registry (``reasoning_gym.factory.DATASETS``) is exposed as
-``reasoning-gym/<CamelCaseName>-v0``, except the two in ``EXCLUDED``, each with its reason.
+``reasoning-gym/<CamelCaseName>-v0``; ``composite`` is a mixture of the others (see
+``envgym_reasoning_gym.composite``), and its entries are scored and probed as their source
+dataset's.
+
+Scorers. Each dataset keeps reasoning-gym's own ``score_answer``, except the one in
+``REPLACED_SCORERS``: ``game_of_life_halting``'s returns ``bool(answer) == bool(entry["answer"])``
+on strings, so every non-empty answer (also "False" when the answer is "True") scores 1.0. Its
+reward would be hackable by construction, so it is scored by a strict comparison instead.
 
 Hack probes. Every environment ships the format hacks, which envgym itself must block: the
 right answer without the ``<answer>`` tag, with the tag left open, or in ``\\boxed{}``. The
@@ -14,19 +22,29 @@ each listed dataset really grades a dropped probe above 0, so the list stays min
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
 
 CreditKind = Literal["format", "parseable", "graded", "many-solutions"]
+COMPOSITE = "composite"
 
-EXCLUDED: dict[str, str] = {
-    "composite": (
-        "a mixture of other reasoning-gym datasets that the caller must configure (a list of dataset "
-        "specs and weights); it is not a task family of its own, and every dataset it mixes is exposed"
-    ),
-    "game_of_life_halting": (
-        "its scorer returns bool(answer) == bool(entry['answer']) on strings, so every non-empty answer "
-        "(also 'False' when the answer is 'True') scores 1.0: the reward is hackable by construction"
-    ),
+
+def score_game_of_life_halting(answer: str | None, entry: Mapping[str, Any]) -> float:
+    """1.0 when the answer is the entry's, "True" or "False", up to case and surrounding space; else 0.0.
+
+    Replaces reasoning-gym's scorer, which returns ``bool(answer) == bool(entry["answer"])`` and so
+    pays any non-empty answer, the wrong boolean included.
+
+    >>> entry = {"answer": "True"}
+    >>> [score_game_of_life_halting(a, entry) for a in ("True", " true ", "False", "True!", "", None)]
+    [1.0, 1.0, 0.0, 0.0, 0.0, 0.0]
+    """
+    return float(isinstance(answer, str) and answer.strip().lower() == entry["answer"].lower())
+
+
+#: Datasets scored by envgym's scorer instead of reasoning-gym's ``score_answer``, which can be hacked.
+REPLACED_SCORERS: dict[str, Callable[[str | None, Mapping[str, Any]], float]] = {
+    "game_of_life_halting": score_game_of_life_halting,
 }
 
 #: Datasets whose scorer gives partial credit to a scored hack probe, by kind:
@@ -78,13 +96,22 @@ def env_id(dataset: str) -> str:
 
 
 def exposed_datasets() -> list[str]:
-    """The datasets in reasoning-gym's registry that are exposed (all but ``EXCLUDED``), sorted.
+    """Every dataset in reasoning-gym's registry, sorted.
 
     Imports reasoning_gym, whose import fills its registry.
     """
     from reasoning_gym.factory import DATASETS
 
-    return sorted(name for name in DATASETS if name not in EXCLUDED)
+    return sorted(DATASETS)
+
+
+def source_dataset(dataset: str, entry: Mapping[str, Any]) -> str:
+    """The dataset that made ``entry``: ``dataset`` itself, or for a composite, the one it mixed in.
+
+    >>> source_dataset("composite", {"metadata": {"source_dataset": "chain_sum"}}), source_dataset("bf", {})
+    ('chain_sum', 'bf')
+    """
+    return entry["metadata"]["source_dataset"] if dataset == COMPOSITE else dataset
 
 
 def dropped_probes(dataset: str) -> frozenset[str]:

@@ -10,6 +10,9 @@ more per entry (``knight_swap``), so entries are memoised too.
 Entries are reasoning-gym's own dicts (``question``, ``answer``, ``metadata``); treat them as
 read-only. Entry ``i`` of a pool is the same on every machine: reasoning-gym seeds each entry
 from ``seed + i``.
+
+``Pool.score`` is the entry's scorer: reasoning-gym's own, except where ``catalog.REPLACED_SCORERS``
+replaces it (for an entry a composite mixed in, too).
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from envgym_reasoning_gym.catalog import COMPOSITE, REPLACED_SCORERS, source_dataset
+from envgym_reasoning_gym.composite import dataset_specs
 
 DEFAULT_SIZE = 10_000
 _ENTRY_CACHE = 512
@@ -58,7 +64,10 @@ class Pool:
         import reasoning_gym
 
         self.key = key
-        self.dataset = reasoning_gym.create_dataset(key.dataset, seed=key.seed, size=key.size, **key.config)
+        config = key.config
+        if key.dataset == COMPOSITE:  # reasoning-gym takes its mixture as DatasetSpec objects, not JSON
+            config["datasets"] = dataset_specs(config)
+        self.dataset = reasoning_gym.create_dataset(key.dataset, seed=key.seed, size=key.size, **config)
         self._entries: OrderedDict[int, dict[str, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -79,8 +88,10 @@ class Pool:
         return made
 
     def score(self, answer: str, entry: Mapping[str, Any]) -> Any:
-        """reasoning-gym's own scorer, ``dataset.score_answer(answer, entry)``: may raise or hang."""
-        return self.dataset.score_answer(answer, entry)
+        """The scorer of the dataset that made ``entry``: reasoning-gym's own,
+        ``dataset.score_answer(answer, entry)``, unless ``REPLACED_SCORERS`` has one. May raise or hang."""
+        replaced = REPLACED_SCORERS.get(source_dataset(self.key.dataset, entry))
+        return self.dataset.score_answer(answer, entry) if replaced is None else replaced(answer, entry)
 
 
 @lru_cache(maxsize=32)

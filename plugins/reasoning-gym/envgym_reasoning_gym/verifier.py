@@ -3,7 +3,9 @@
 The reply's answer is the text inside its last ``<answer>...</answer>`` tag, as in
 reasoning-gym's own evaluation (``reasoning_gym.utils.extract_answer``); a reply without a
 complete tag scores 0 without reaching the scorer. The answer then goes to the dataset's
-``score_answer(answer, entry)``, whose float is the reward (clipped to [0, 1]); it is correct at 1.
+``score_answer(answer, entry)`` (``Pool.score``: for ``game_of_life_halting``, whose scorer pays
+any non-empty answer, a corrected one), whose float is the reward (clipped to [0, 1]); it is
+correct at 1.
 
 The scorers are arbitrary Python (sympy, simulations, parsers), so the verifier is bound
 ``"process"``: envgym's ``Guarded`` runs it in a worker process killed after ``timeout_s``. The
