@@ -320,6 +320,15 @@ def test_the_process_limit_counts_every_process_of_the_run(box):
     assert wait_for(lambda: not leftovers(box)), leftovers(box)
 
 
+def test_files_larger_than_the_disk_fail_the_run_not_the_sandbox(box):
+    if box.name == "process":
+        pytest.skip("the process backend is rlimits only: its work directory has no size, only each file (file_size_mb)")
+    too_big = {"data.bin": b"x" * ((LIMITS["disk_mb"] + 4) << 20)}
+    run = box.run([box.python, "-I", "-S", "-c", "print('ran')"], files=too_big)
+    assert run.exit_code != 0 and "ran" not in run.stdout
+    assert box.run_python("import os\nprint(os.listdir('.'))").stdout == "['main.py']\n"
+
+
 def wait_for(check, seconds: float = 5.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -50,7 +50,8 @@ class Limits:
     open_files: int = 64
     """Open file descriptors per process (RLIMIT_NOFILE)."""
     disk_mb: int = 64
-    """Size of the private work directory (a tmpfs)."""
+    """Size of the private work directory and of /tmp, each a tmpfs (bwrap, docker; the process
+    backend bounds only each file, by ``file_size_mb``)."""
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):

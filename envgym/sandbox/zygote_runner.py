@@ -229,12 +229,18 @@ def run(req, scratch):
     deadline = start_time + req["wall_s"]
     cap = req["output_bytes"]
     scratch.prepare(req["disk_bytes"], req["harness"])
-    for name, data in req["files"].items():
-        path = "/work/" + name
-        if "/" in name:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(base64.b64decode(data))
+    try:
+        for name, data in req["files"].items():
+            path = "/work/" + name
+            if "/" in name:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(base64.b64decode(data))
+    except OSError as e:  # more than the run's disk holds, say: the run fails, the zygote is fine
+        message = ("sandbox: could not write the program's files: %s\n" % e).encode()
+        return {"exit_code": 127, "stdout": "", "stderr": base64.b64encode(message).decode(), "stdout_truncated": False,
+                "stderr_truncated": False, "stopped": None, "duration_s": time.monotonic() - start_time,
+                "retire": scratch.empty()}
     in_r, in_w = os.pipe()
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
