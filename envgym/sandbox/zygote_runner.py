@@ -224,10 +224,16 @@ def remove_ipc():
     return None
 
 
+def reply(status, out, err, out_cut, err_cut, stopped, duration, retire):
+    b64 = lambda data: base64.b64encode(data).decode()  # noqa: E731
+    return {"exit_code": os.waitstatus_to_exitcode(status), "stdout": b64(out), "stderr": b64(err),
+            "stdout_truncated": out_cut, "stderr_truncated": err_cut, "stopped": stopped, "duration_s": duration,
+            "retire": retire}
+
+
 def run(req, scratch):
+    """One request: the files into /work, the program, its output, then the cleanup."""
     start_time = time.monotonic()
-    deadline = start_time + req["wall_s"]
-    cap = req["output_bytes"]
     scratch.prepare(req["disk_bytes"], req["harness"])
     try:
         for name, data in req["files"].items():
@@ -237,17 +243,26 @@ def run(req, scratch):
             with open(path, "wb") as f:
                 f.write(base64.b64decode(data))
     except OSError as e:  # more than the run's disk holds, say: the run fails, the zygote is fine
-        message = ("sandbox: could not write the program's files: %s\n" % e).encode()
-        return {"exit_code": 127, "stdout": "", "stderr": base64.b64encode(message).decode(), "stdout_truncated": False,
-                "stderr_truncated": False, "stopped": None, "duration_s": time.monotonic() - start_time,
-                "retire": scratch.empty()}
+        err = ("sandbox: could not write the program's files: %s\n" % e).encode()
+        return reply(127 << 8, b"", err, False, False, None, time.monotonic() - start_time, scratch.empty())
     in_r, in_w = os.pipe()
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     pid = start(req, [in_r, out_w, err_w])
     for fd in (in_r, out_w, err_w):
         os.close(fd)
-    stdin = base64.b64decode(req["stdin"])
+    status, streams, stopped, problem = pump(pid, base64.b64decode(req["stdin"]), in_w, out_r, err_r,
+                                             start_time + req["wall_s"], req["output_bytes"])
+    duration = time.monotonic() - start_time
+    problem = kill_all() or problem or scratch.empty() or remove_ipc()
+    (out, out_cut), (err, err_cut) = streams
+    return reply(status, out, err, out_cut, err_cut, stopped, duration, problem)
+
+
+def pump(pid, stdin, in_w, out_r, err_r, deadline, cap):
+    """Feed the program's stdin and read its output until it ends (and with it everything it
+    started), an output passes ``cap`` or the deadline passes. Closes the pipes. Returns its wait
+    status, ((stdout, cut), (stderr, cut)), why it was stopped, and what could not be killed."""
     os.set_blocking(in_w, False)
     try:  # readable once the program has exited
         exited = os.pidfd_open(pid)
@@ -297,11 +312,7 @@ def run(req, scratch):
     for fd in (writer, out_r, err_r, exited):
         if fd is not None:
             os.close(fd)
-    duration = time.monotonic() - start_time
-    problem = kill_all() or problem or scratch.empty() or remove_ipc()
-    return {"exit_code": os.waitstatus_to_exitcode(status), "stdout": base64.b64encode(bufs[out_r]).decode(),
-            "stderr": base64.b64encode(bufs[err_r]).decode(), "stdout_truncated": cut[out_r],
-            "stderr_truncated": cut[err_r], "stopped": stopped, "duration_s": duration, "retire": problem}
+    return status, ((bytes(bufs[out_r]), cut[out_r]), (bytes(bufs[err_r]), cut[err_r])), stopped, problem
 
 
 def main():
