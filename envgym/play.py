@@ -46,8 +46,14 @@ class EpisodeResult:
 
 
 def play_episode(env: TextEnv, policy: ScriptedPolicy, seed: int | None) -> EpisodeResult:
-    """Reset with ``seed`` and step ``policy`` until the episode ends (at most ``max_turns`` steps)."""
+    """Reset with ``seed`` and step ``policy`` until the episode ends (at most ``max_turns`` steps).
+
+    The action space is seeded too (Gymnasium's ``reset`` leaves it alone), so the random policy
+    plays the same episode for the same seed.
+    """
     _, info = env.reset(seed=seed)
+    if seed is not None:
+        env.action_space.seed(seed)
     rewards, verdicts = [], []
     for _ in range(env.max_turns):
         _, reward, terminated, truncated, step_info = env.step(policy(env))

@@ -47,8 +47,12 @@ def test_run_scripted_policy_scores_everything():
 
 
 def test_run_random_policy_and_bad_arguments():
-    rnd = runner.invoke(app, ["run", "envgym/Arithmetic-v0", "--policy", "random", "--episodes", "3"])
-    assert rnd.exit_code == 0 and "solved 0/3" in rnd.stdout
+    args = ["run", "envgym/Arithmetic-v0", "--policy", "random", "--episodes", "6", "--seed", "3", "--show"]
+    rnd, again = runner.invoke(app, args), runner.invoke(app, args)
+    assert rnd.exit_code == 0 and "with the random policy" in rnd.stdout
+    assert rnd.stdout == again.stdout  # --seed seeds the random actions too
+    solved = int(re.search(r"solved (\d)/6", rnd.stdout).group(1))
+    assert solved < 6
     bad_policy = runner.invoke(app, ["run", "envgym/Arithmetic-v0", "--policy", "gpt"])
     assert bad_policy.exit_code == 2 and "--policy must be one of" in bad_policy.output
     bad_kw = runner.invoke(app, ["run", "envgym/Arithmetic-v0", "--kw", "difficulty=9"])
