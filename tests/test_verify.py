@@ -86,7 +86,8 @@ def test_fuzz_never_raises_and_stays_fast(name):
             verdict = verifier.verify(text, reference)
             worst = max(worst, time.perf_counter() - start)
             assert type(verdict) is Verdict and 0.0 <= verdict.reward <= 1.0
-    assert worst < 0.1, f"slowest verification took {worst:.3f}s"
+    # A bound on pathological inputs (backtracking, huge numbers), loose enough for a busy CI machine.
+    assert worst < 0.5, f"slowest verification took {worst:.3f}s"
 
 
 def test_guard_turns_every_failure_into_a_verdict():
