@@ -40,6 +40,12 @@ NUMBER_CASES = [
     (r"\boxed{50%}", 50, False),
     (r"\boxed{0.1}", "0.1", True),
     (r"\boxed{²}", 2, False),
+    (r"\boxed{12 345}", 12345, True),
+    (r"\boxed{12\,345}", 12345, True),
+    (r"\boxed{12 34}", 1234, False),  # two numbers, not one
+    (r"\boxed{1 2}", 12, False),
+    (r"\boxed{1 234 567}", 1234567, True),
+    (r"\boxed{- 5}", -5, True),
 ]
 
 

@@ -21,6 +21,9 @@ _NUMBER = re.compile(r"(?<![\w.])[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/
 _PLAIN = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,3})?")
 _RATIO = re.compile(r"[-+]?\d+/\d+")
 _THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+# Digits separated by spaces (or LaTeX thin spaces) only group thousands: "12 345", not "12 34".
+_SPACED_DIGITS = re.compile(r"\d+(?:(?: |\\,|\\!)+\d+)+")
+_SPACED_THOUSANDS = re.compile(r"\d{1,3}(?:(?: |\\,|\\!)\d{3})+")
 _MAX_DIGITS = 200
 
 
@@ -61,12 +64,18 @@ def final_number(text: str) -> str | None:
 def parse_number(text: str) -> Fraction | int | None:
     """An exact rational from a written number, or None when it is not one.
 
-    Accepts signs (including Unicode minus), thousands separators, decimals, ``a/b``, small
-    exponents, a leading ``$`` and a trailing period. A percent sign is not dropped: ``50%`` is
-    not ``50``. Bounded: more than 200 characters or exponents past 999 are refused.
+    Accepts signs (including Unicode minus), thousands separators (commas, or spaces between
+    groups of three), decimals, ``a/b``, small exponents, a leading ``$`` and a trailing period.
+    A percent sign is not dropped: ``50%`` is not ``50``, and ``12 34`` is two numbers, not one.
+    Bounded: more than 200 characters or exponents past 999 are refused.
     """
     if text.isascii() and text.isdigit() and len(text) <= _MAX_DIGITS:  # the common case, without Fraction's cost
         return int(text)
+    if len(text) > 4 * _MAX_DIGITS:
+        return None
+    for group in _SPACED_DIGITS.finditer(text):
+        if not _SPACED_THOUSANDS.fullmatch(group.group(0)):
+            return None
     s = text.strip().replace("−", "-").replace("\\,", "").replace("\\!", "").replace("\\$", "$").replace(" ", "")
     if s.startswith("$") and not s.startswith("$$"):
         s = s[1:]
