@@ -30,6 +30,13 @@ from envgym.types import Message, Verdict
 from envgym.verify.base import DEFAULT_MAX_CHARS, Guarded, Verifier
 
 
+def copy_messages(dicts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Fresh message dicts (tool calls copied too): callers keep observations and must not alias
+    an environment's state."""
+    return [{**d, "tool_calls": [{**c, "function": dict(c["function"])} for c in d["tool_calls"]]}
+            if "tool_calls" in d else dict(d) for d in dicts]
+
+
 @dataclass(frozen=True)
 class Task:
     """One problem: the opening messages the policy sees and the reference it never sees."""
@@ -118,7 +125,7 @@ class TextEnv(gymnasium.Env[list, str]):
             dicts.extend(m.to_dict() for m in self.feedback(verdict))
         self.done = terminated
         # Fresh dicts every call: callers keep observations and must not alias the env's state.
-        obs = [d.copy() for d in dicts]
+        obs = copy_messages(dicts)
         return obs, verdict.reward, terminated, False, {"verdict": verdict, "turn": turn, "task_id": task.id}
 
     def _refuse(self, action: object) -> None:
@@ -136,7 +143,9 @@ class TextEnv(gymnasium.Env[list, str]):
 
     def transcript(self) -> str:
         """The conversation so far as text, one ``[role]`` block per message."""
-        return "\n\n".join(f"[{d['role']}]\n{d['content']}" for d in self._dicts)
+        return "\n\n".join(f"[{d['role']}]\n{d['content']}" + "".join(
+            f"\n-> {c['function']['name']}({c['function']['arguments']}) [{c['id']}]" for c in d.get("tool_calls", ()))
+            for d in self._dicts)
 
     # ---- helpers --------------------------------------------------------------------------
 
@@ -145,8 +154,8 @@ class TextEnv(gymnasium.Env[list, str]):
         """The conversation so far, as typed messages."""
         return tuple(Message.from_dict(d) for d in self._dicts)
 
-    def _observation(self) -> list[dict[str, str]]:
-        return [d.copy() for d in self._dicts]
+    def _observation(self) -> list[dict[str, Any]]:
+        return copy_messages(self._dicts)
 
     def _label(self) -> str:
         return self.spec.id if self.spec is not None else type(self).__name__

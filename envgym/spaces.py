@@ -18,7 +18,7 @@ from envgym.types import ROLES
 
 # Sampled characters: ASCII printable plus a few that trip naive parsers (LaTeX, Unicode, NUL-free).
 _SAMPLE_CHARS = tuple(chr(c) for c in range(32, 127)) + ("\n", "\t", "é", "π", "√", "−", "数", "🙂")
-_OPTIONAL_KEYS = frozenset(("name", "tool_call_id"))
+_OPTIONAL_KEYS = frozenset(("name", "tool_call_id", "tool_calls"))
 
 
 class TextSpace(spaces.Text):
@@ -42,8 +42,25 @@ class TextSpace(spaces.Text):
         return isinstance(other, TextSpace) and other.max_length == self.max_length
 
 
+def _openai_tool_calls(calls: Any) -> bool:
+    """An OpenAI assistant message's ``tool_calls``: functions with a name and JSON-string arguments."""
+    if not isinstance(calls, list):
+        return False
+    for call in calls:
+        function = call.get("function") if isinstance(call, Mapping) else None
+        if not (isinstance(function, Mapping) and isinstance(call.get("id"), str) and call.get("type") == "function"
+                and isinstance(function.get("name"), str) and isinstance(function.get("arguments"), str)):
+            return False
+    return True
+
+
 class ConversationSpace(spaces.Space[list]):
-    """A list of OpenAI-format chat messages: dicts with ``role`` and ``content`` strings."""
+    """A list of OpenAI-format chat messages: dicts with ``role`` and ``content`` strings.
+
+    An assistant message may also carry OpenAI ``tool_calls`` (each ``{"id", "type": "function",
+    "function": {"name", "arguments"}}`` with the arguments as a JSON string), as tool environments
+    record an API policy's calls, so the history replays to an OpenAI-compatible endpoint as it is.
+    """
 
     def __init__(self, max_messages: int = 4096, *, seed: int | np.random.Generator | None = None):
         super().__init__(shape=None, dtype=None, seed=seed)
@@ -62,6 +79,8 @@ class ConversationSpace(spaces.Space[list]):
             if not isinstance(m.get("content"), str):
                 return False
             if not set(m).issubset(_OPTIONAL_KEYS | {"role", "content"}):
+                return False
+            if "tool_calls" in m and not (m["role"] == "assistant" and _openai_tool_calls(m["tool_calls"])):
                 return False
         return True
 

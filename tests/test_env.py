@@ -149,3 +149,10 @@ def test_spaces():
     assert not conv.contains([{"role": "robot", "content": "1"}])
     assert not conv.contains([{"role": "user", "content": 1}])
     assert not conv.contains([{"role": "user", "content": "1", "extra": 2}])
+    call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    assert conv.contains([{"role": "assistant", "content": "", "tool_calls": [call]}])
+    assert not conv.contains([{"role": "user", "content": "", "tool_calls": [call]}])
+    assert not conv.contains([{"role": "assistant", "content": "", "tool_calls": call}])
+    assert not conv.contains([{"role": "assistant", "content": "", "tool_calls": [{**call, "id": None}]}])
+    assert not conv.contains([{"role": "assistant", "content": "", "tool_calls": [
+        {**call, "function": {"name": "f", "arguments": {}}}]}])

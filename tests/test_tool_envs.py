@@ -286,14 +286,39 @@ def test_openai_tool_call_messages_through_step():
         assert (reward, terminated) == (0.0, False) and info["verdict"].details["tool_calls"] == 1
         assert obs[-1]["role"] == "tool" and obs[-1]["tool_call_id"] == f"call_{hop}" and obs[-1]["name"] == "search"
         assert f"[{question.support[hop]}]" in obs[-1]["content"]
+        # The history keeps the calls as OpenAI sent them, so it replays to an API as it is.
+        assert obs[-2] == {"role": "assistant", "content": "", "tool_calls": message["tool_calls"]}
+        assert env.observation_space.contains(obs)
     broken = {"role": "assistant", "content": "", "tool_calls": [openai_call("call_x", "search", "{oops")]}
     obs, reward, terminated, _, _ = env.step(broken)
     assert reward == pytest.approx(-0.1) and not terminated
     assert obs[-1]["tool_call_id"] == "call_x" and "not valid JSON" in obs[-1]["content"]
+    assert obs[-2]["tool_calls"] == broken["tool_calls"] and env.observation_space.contains(obs)
+    obs[-2]["tool_calls"][0]["function"]["name"] = "changed"  # observations never alias the env's state
+    assert env._observation()[-2]["tool_calls"][0]["function"]["name"] == "search"
     obs, reward, terminated, _, info = env.step({"role": "assistant", "content": f"<answer>{question.answers[0]}</answer>"})
     assert (reward, terminated) == (1.0, True) and info["verdict"].correct
     with pytest.raises(EnvStateError, match="episode is over"):
         env.step({"role": "assistant", "content": "<answer>again</answer>"})
+    assert "-> search({oops) [call_x]" in env.transcript()
+
+
+def test_openai_calls_without_ids_get_ids_their_tool_messages_answer():
+    env = envgym.make(LOOKUP)
+    env.reset(seed=1)
+    no_ids = [{"type": "function", "function": {"name": "search", "arguments": '{"query": "x"}'}},
+              {"type": "function", "function": {"name": "nope", "arguments": {"query": "y"}}}]
+    obs, _, _, _, info = env.step({"role": "assistant", "content": "looking", "tool_calls": no_ids})
+    said, first, second = obs[-3:]
+    assert said["content"] == "looking" and [c["id"] for c in said["tool_calls"]] == ["call_0_0", "call_0_1"]
+    assert said["tool_calls"][1]["function"] == {"name": "nope", "arguments": '{"query": "y"}'}
+    assert (first["tool_call_id"], second["tool_call_id"]) == ("call_0_0", "call_0_1")
+    assert "unknown tool 'nope'" in second["content"] and info["verdict"].details["tool_errors"] == 1
+    assert env.observation_space.contains(obs)
+    obs, *_ = env.step({"role": "assistant", "content": None, "tool_calls": {"not": "a list"}})
+    assert obs[-2]["tool_calls"] == [{"id": "call_1_0", "type": "function", "function": {"name": "", "arguments": "{}"}}]
+    assert "must be a list" in obs[-1]["content"] and env.observation_space.contains(obs)
+    env.close()
 
 
 # ---- answer scoring -------------------------------------------------------------------------------

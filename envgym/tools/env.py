@@ -15,12 +15,21 @@ turns ends the episode with the last verdict (0 when there was no answer).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from envgym.env import TextEnv
+from envgym.env import TextEnv, copy_messages
 from envgym.tools.base import Tool
-from envgym.tools.calls import ToolError, parse_openai_tool_calls, parse_tool_calls, run_call, tool_map, tools_prompt
+from envgym.tools.calls import (
+    ToolError,
+    parse_openai_tool_calls,
+    parse_tool_calls,
+    run_call,
+    to_text,
+    tool_map,
+    tools_prompt,
+)
 from envgym.types import Message, Verdict
 from envgym.verify.base import Verifier
 
@@ -48,7 +57,10 @@ class ToolEnv(TextEnv):
             text = action.get("content") or ""
             if not calls:
                 return self._answer_turn(text if isinstance(text, str) else str(text))
-            return self._tool_turn(text if isinstance(text, str) else "", calls)
+            # Every call gets an id (the API's, or one made here) that its tool message answers.
+            calls = [c if c.id else dataclasses.replace(c, id=f"call_{self.turn}_{i}") for i, c in enumerate(calls)]
+            record = _openai_record(action["tool_calls"], calls)
+            return self._tool_turn(text if isinstance(text, str) else "", calls, record)
         if self.task is None or self.done or type(action) is not str:
             self._refuse(action)
         calls = parse_tool_calls(action)
@@ -63,14 +75,17 @@ class ToolEnv(TextEnv):
         self.done = True
         return obs, reward, True, truncated, info
 
-    def _tool_turn(self, text: str, calls: Sequence[Any]):
+    def _tool_turn(self, text: str, calls: Sequence[Any], openai_calls: list[dict[str, Any]] | None = None):
         results = [run_call(call, self.tools) for call in calls]
         failed = sum(isinstance(c, ToolError) or r.content.startswith("Error:") for c, r in zip(calls, results))
         ran = len(results) - failed
         reward = ran * self.call_reward + failed * self.error_reward
         verdict = Verdict(reward, False, f"{ran} tool call(s) ran, {failed} failed", None,
                           {"tool_calls": len(results), "tool_errors": failed})
-        self._dicts.append({"role": "assistant", "content": text})
+        said: dict[str, Any] = {"role": "assistant", "content": text}
+        if openai_calls is not None:  # kept, so the history replays to an OpenAI-compatible endpoint
+            said["tool_calls"] = openai_calls
+        self._dicts.append(said)
         self.turn += 1
         terminated = self.turn >= self.max_turns
         if not terminated:
@@ -78,6 +93,23 @@ class ToolEnv(TextEnv):
         else:
             verdict = Verdict(reward, False, "ran out of turns while calling tools", None, dict(verdict.details))
         self.done = terminated
-        obs = [d.copy() for d in self._dicts]
+        obs = copy_messages(self._dicts)
         return obs, reward, terminated, False, {"verdict": verdict, "turn": self.turn, "task_id": self.task.id,
                                                 "tool_messages": results}
+
+
+def _openai_record(entries: list[Any], calls: Sequence[Any]) -> list[dict[str, Any]]:
+    """The calls of an API policy's message as the history keeps them: OpenAI's shape, with the ids
+    the tool messages answer, and the arguments as the JSON string the model wrote."""
+    if not isinstance(entries, list):  # one error answers the whole malformed field
+        entries = [None] * len(calls)
+    record = []
+    for entry, call in zip(entries, calls):
+        function = entry.get("function") if isinstance(entry, Mapping) else None
+        function = function if isinstance(function, Mapping) else {}
+        name = function.get("name")
+        arguments = function.get("arguments")
+        record.append({"id": call.id, "type": "function", "function": {
+            "name": name if isinstance(name, str) else "",
+            "arguments": arguments if isinstance(arguments, str) else to_text(arguments if arguments is not None else {})}})
+    return record
