@@ -24,7 +24,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from envgym import plugins
 from envgym.errors import EnvgymError
@@ -371,31 +371,68 @@ app.add_typer(pipeline_app, name="pipeline")
 def pipeline_run(
     config: Annotated[Path, typer.Argument(help="The pipeline YAML file.")],
     out_dir: Annotated[Path, typer.Option("--out", help="Run folder; running again resumes it.")] = Path("runs/pipeline"),
+    seeds: Annotated[Optional[int], typer.Option("--seeds", min=1, help="Run the whole pipeline with seeds 0..N-1 "
+                                                 "(in place of the file's seed or seeds) and aggregate them.")] = None,
 ) -> None:
-    """Run (or resume) a pipeline; every stage is evaluated and compared with the one before."""
+    """Run (or resume) a pipeline; every stage is evaluated and compared with the one before, with intervals."""
     from envgym import pipeline
 
     _host()
     if not config.is_file():
         _fail(f"{config}: no such pipeline file")
     try:
-        spec = pipeline.load(config)
+        spec = pipeline.load(config, seeds=seeds)
         report = pipeline.run(spec, out_dir)
     except (EnvgymError, TypeError, ValueError, FileNotFoundError) as exc:
         _fail(str(exc))
-    table = Table("stage", "learner", "greedy pass@1", "pass@k", "support", "dominant role", title=f"pipeline {spec.name}")
-    for s in [{"stage": "(start)", "learner": "", **report["start"]}, *report["stages"]]:
-        table.add_row(s["stage"], s["learner"], f"{s['greedy_pass@1']:.3f}", f"{s['pass@k']:.3f}",
-                      f"{s['support']}/{s['prompts']}", s["diagnostics"]["dominant"] if "diagnostics" in s else "")
+    if "seeds" in report:
+        _print_seeds(report)
+    else:
+        _print_run(report)
+    out.print(f"report: {out_dir / 'report.md'}, {out_dir / 'report.html'}")
+    if report["stopped"]:
+        err.print(f"[red]stopped[/]: {report['stopped']}")
+        raise typer.Exit(1)
+
+
+def _fold(name: str) -> Column:
+    """A column whose cells wrap rather than being cut: a number with its interval must show whole."""
+    return Column(name, overflow="fold")
+
+
+def _print_run(report: dict) -> None:
+    from envgym.stats import Interval
+
+    iv = lambda r, k: str(Interval.from_dict(r["intervals"][k])) if k in r.get("intervals", {}) else f"{r[k]:.3f}"  # noqa: E731
+    table = Table(_fold("stage"), _fold("greedy pass@1"), _fold("change"), _fold("sampled pass@1"), _fold("change"),
+                  _fold("dominant role"), title=f"pipeline {report['pipeline']} (95% intervals)")
+    table.add_row("(start)", iv(report["start"], "greedy_pass@1"), "", iv(report["start"], "pass@1"), "", "")
+    for s in report["stages"]:
+        change = {k: str(Interval.from_dict(v)) for k, v in s["change"].items()}
+        table.add_row(f"{s['stage']} ({s['learner']})", iv(s, "greedy_pass@1"), change["greedy_pass@1"], iv(s, "pass@1"),
+                      change["pass@1"], s["diagnostics"]["dominant"])
     out.print(table)
+    out.print(f"held out: {report['held_out']['description']}", highlight=False)
     for s in report["stages"]:
         out.print(f"{s['stage']}: {s['diagnostics']['evidence']}", highlight=False)
     if report.get("scaffolds"):
         out.print("scaffolded against amortized (final checkpoint, greedy pass@1): " + ", ".join(
-            f"{r['scaffold']} {r['pass@1']:.3f}" for r in report["scaffolds"]), highlight=False)
+            f"{r['scaffold']} {Interval.from_dict(r['interval']) if r.get('interval') else format(r['pass@1'], '.3f')}"
+            for r in report["scaffolds"]), highlight=False)
         for name, value in report.get("handoff_fidelity", {}).items():
-            out.print(f"handoff fidelity ({name}): {'n/a' if value is None else f'{value:.3f}'}", highlight=False)
-    out.print(f"report: {out_dir / 'report.md'}, {out_dir / 'report.html'}")
-    if report["stopped"]:
-        err.print(f"[red]stopped[/] after stage {report['stopped']['stage']}: {report['stopped']['gate']}")
-        raise typer.Exit(1)
+            out.print(f"handoff fidelity ({name}): {'n/a' if value is None else Interval.from_dict(value)}", highlight=False)
+
+
+def _print_seeds(report: dict) -> None:
+    from envgym.stats import Interval
+
+    table = Table(_fold("stage"), _fold("greedy pass@1"), _fold("sampled pass@1"), _fold("pass@k"),
+                  title=f"pipeline {report['pipeline']}: seeds {report['seeds']} (mean [95% across seeds])")
+    rows = [("(start)", report["start"])] + [(f"{s['stage']} ({s['learner']})", s["metrics"]) for s in report["stages"]]
+    for name, m in rows:
+        table.add_row(name, *(str(Interval.from_dict(m[k])) for k in ("greedy_pass@1", "pass@1", "pass@k")))
+    out.print(table)
+    out.print(f"held out: {report['held_out']['description']}", highlight=False)
+    for c in report["claims"]:
+        mark = "[green]holds on every seed[/]" if c["holds_on_every_seed"] else "[yellow]check[/]"
+        out.print(f"{mark} {c['statement']}", highlight=False)

@@ -8,10 +8,14 @@ samples), pass@1 and pass@k. Between two policies (before and after a stage):
 - reshaping: the pass@1 change on prompts in both supports (sharper choices where already in reach).
 
 The pass@1 change splits exactly into those three parts (each prompt's change, summed over the
-expanded, retained and lost prompts, divided by the prompt count), so the stage's dominant role
-is the part with the largest magnitude, and the evidence is the split itself. Handoff fidelity
-is amortized pass@1 divided by scaffolded pass@1: how much of a scaffold's accuracy the bare
-policy kept after consolidation.
+expanded, retained and lost prompts, divided by the prompt count). Each part, and the change
+itself, carries a 95% interval from the paired bootstrap over prompts (the same resampled prompts
+for all four, so the split holds inside every resample; ``envgym.stats``). A stage's dominant
+role is named only when the change is beyond noise (its interval excludes zero): then it is the
+largest part that moves the same way and is itself beyond noise. Otherwise the role is
+``no significant change``, whatever the point estimates say. Handoff fidelity is amortized
+pass@1 divided by scaffolded pass@1: how much of a scaffold's accuracy the bare policy kept after
+consolidation.
 """
 
 from __future__ import annotations
@@ -20,7 +24,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from envgym.evaluate import pass_at_k
+from envgym.stats import MIN_TASKS, Interval, bootstrap
+
+NO_CHANGE = "no significant change"
+ROLES = ("expansion", "reshaping", "attrition")
 
 
 @dataclass(frozen=True)
@@ -70,42 +80,63 @@ class StageReport:
     """Share of the pass@1 change from prompts in both supports."""
     reshaping_on_retained: float
     """Mean pass@1 change on the retained prompts."""
+    intervals: Mapping[str, Interval]
+    """95% paired-bootstrap intervals of ``change`` (the pass@1 change) and of each part."""
+
+    @property
+    def significant(self) -> bool:
+        """Whether the pass@1 change is beyond noise: its interval excludes zero, on enough prompts for
+        the bootstrap to be trusted (``envgym.stats.MIN_TASKS``; below that it is too narrow)."""
+        return self.prompts >= MIN_TASKS and self.intervals["change"].excludes(0.0)
 
     @property
     def dominant(self) -> str:
-        parts = {"expansion": self.expansion, "attrition": self.attrition, "reshaping": self.reshaping}
-        name = max(parts, key=lambda k: abs(parts[k]))
-        return name if abs(parts[name]) > 0 else "none"
+        """The largest part moving with a change that is beyond noise, itself beyond noise; else
+        ``no significant change``."""
+        change = self.intervals["change"]
+        parts = [r for r in ROLES if self.intervals[r].excludes(0.0) and self.intervals[r].sign == change.sign]
+        if not self.significant or not parts:
+            return NO_CHANGE
+        return max(parts, key=lambda r: abs(getattr(self, r)))
 
     @property
     def evidence(self) -> str:
-        return (f"pass@1 {self.pass1_before:.3f} -> {self.pass1_after:.3f}: expansion {self.expansion:+.3f} "
-                f"({len(self.expanded)} prompts newly solved), reshaping {self.reshaping:+.3f} "
-                f"({self.retained} retained, {self.reshaping_on_retained:+.3f} each), attrition {self.attrition:+.3f} "
+        iv = self.intervals
+        return (f"pass@1 {self.pass1_before:.3f} -> {self.pass1_after:.3f}, change {iv['change']}: expansion "
+                f"{iv['expansion']} ({len(self.expanded)} prompts newly solved), reshaping {iv['reshaping']} "
+                f"({self.retained} retained, {self.reshaping_on_retained:+.3f} each), attrition {iv['attrition']} "
                 f"({len(self.lost)} prompts lost)")
 
     def to_dict(self) -> dict[str, Any]:
-        return {**{k: getattr(self, k) for k in self.__dataclass_fields__}, "dominant": self.dominant,
-                "evidence": self.evidence}
+        plain = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "intervals"}
+        return {**plain, "intervals": {k: v.to_dict() for k, v in self.intervals.items()},
+                "significant": self.significant, "dominant": self.dominant, "evidence": self.evidence}
 
 
-def compare(before: Outcomes, after: Outcomes) -> StageReport:
+def compare(before: Outcomes, after: Outcomes, *, seed: int = 0) -> StageReport:
     """The stage between two policies evaluated on the same prompts."""
     if set(before.counts) != set(after.counts):
         missing = sorted(set(before.counts) ^ set(after.counts))[:5]
         raise ValueError(f"compare: the two evaluations cover different prompts (e.g. {missing}); use the same held-out set")
-    n = len(before.counts)
+    tasks = sorted(before.counts)
+    n = len(tasks)
     expanded = sorted(after.support - before.support)
     lost = sorted(before.support - after.support)
     kept = before.support & after.support
-    change = {task: after.p1(task) - before.p1(task) for task in before.counts}
-    retained_change = sum(change[t] for t in kept)
+    change = np.array([after.p1(t) - before.p1(t) for t in tasks])
+    where = {"expansion": np.isin(tasks, expanded), "reshaping": np.isin(tasks, sorted(kept)),
+             "attrition": np.isin(tasks, lost)}
+    # One seed for all four: the same resampled prompts, so the parts add up to the change in each resample.
+    intervals = {"change": bootstrap(change, seed=seed, method="paired-bootstrap")}
+    intervals |= {role: bootstrap(change * mask, seed=seed, method="paired-bootstrap") for role, mask in where.items()}
+    retained_change = float(change[where["reshaping"]].sum())
     return StageReport(
         prompts=n, pass1_before=before.pass_at(1), pass1_after=after.pass_at(1),
         support_before=len(before.support), support_after=len(after.support),
         expanded=tuple(expanded), lost=tuple(lost), retained=len(kept),
-        expansion=sum(change[t] for t in expanded) / n, attrition=sum(change[t] for t in lost) / n,
+        expansion=float(change[where["expansion"]].sum()) / n, attrition=float(change[where["attrition"]].sum()) / n,
         reshaping=retained_change / n, reshaping_on_retained=retained_change / len(kept) if kept else 0.0,
+        intervals=intervals,
     )
 
 

@@ -97,6 +97,12 @@ class TextEnv(gymnasium.Env[list, str]):
         """Messages the environment answers a failed attempt with, when attempts remain."""
         return ()
 
+    def task_count(self) -> int | None:
+        """How many distinct tasks ``generate_task`` can draw, when the space is small enough to count
+        (a dataset's records, a bounded generator); None when it is unbounded or unknown. Reports use
+        it to say what share of the space is held out (``envgym.heldout``)."""
+        return None
+
     def hint(self) -> Sequence[Message]:
         """Messages that give the answer away, for rationalisation (STaR): the learner sees a hint,
         answers, and is trained on that answer after the bare prompt if it is verified."""

@@ -1,11 +1,12 @@
 """Pipelines: named training stages, each a learner, with the checkpoint handed from stage to stage
-and every stage measured on the same held-out prompts.
+and every stage measured on the same held-out tasks, with intervals, over one or more seeds.
 
     name: arithmetic
     model: tiny                      # or a Hugging Face model directory
     env: envgym/Arithmetic-v0        # each stage may name its own
     env_kwargs: {difficulty: 1}
-    eval: {tasks: 100, samples: 4, max_tokens: 32, scaffolds: [none, self_refine]}
+    seeds: [0, 1, 2]                 # the whole pipeline once per seed (or `seed: 0`; --seeds N)
+    eval: {tasks: 200, samples: 8, max_tokens: 32, scaffolds: [none, self_refine]}
     stages:
       - {name: sft, learner: sft, steps: 600, lr: 1.0e-3, settings: {examples_per_step: 32}}
       - name: rlvr
@@ -16,15 +17,26 @@ and every stage measured on the same held-out prompts.
         train: {max_tokens: 32}      # any other TrainConfig field
         gate: {max_attrition: 0.05}  # stop the pipeline if this stage loses more pass@1 than this
 
-``envgym pipeline run CONFIG --out DIR`` runs it. Before the first stage the starting model is
-evaluated; after each stage its checkpoint is, with ``samples`` episodes per prompt, and the
-stage is compared with the one before (``envgym.diagnostics``): greedy pass@1 (what ``envgym eval``
-reproduces), pass@k and support from the samples, expansion, attrition,
-reshaping and the stage's dominant role. ``report.json`` holds it all, ``report.md`` and
-``report.html`` (with plots, ``envgym.report``) show it. Run again, it resumes: a
-finished stage (its ``stage.json`` written) is skipped, an interrupted one resumes from its
-checkpoint. With ``eval.scaffolds``, the final checkpoint is also evaluated bare and under each
-scaffold (``eval.json``), and the handoff fidelity (bare pass@1 / scaffolded pass@1) reported.
+``envgym pipeline run CONFIG --out DIR`` runs it. The held-out tasks are ``eval.tasks`` distinct
+tasks (``envgym.heldout``), the same for every seed; training never draws them, and the report
+checks that against what each stage trained on (``trained.jsonl``). Before the first stage the
+starting model is measured; after each stage its checkpoint is: one greedy answer per task
+(greedy pass@1, what ``envgym eval`` reproduces) and ``samples`` answers at temperature 1 (sampled
+pass@1, pass@k, support), each with its 95% interval. Each stage is compared with the one before
+on the same tasks: paired intervals on the change, and expansion, attrition and reshaping
+(``envgym.diagnostics``), with a dominant role named only beyond noise.
+
+A stage with ``scaffold: NAME`` trains its policy to run under that scaffold (``TrainConfig.scaffold``:
+on-policy rollouts and ``sft``'s gold traces go through it) and is measured under it, before and
+after. A learner setting written ``stage:NAME`` is that earlier stage's checkpoint (a teacher).
+
+With several seeds each seed is a whole run in ``DIR/seed-N`` (resumable on its own) and
+``DIR/report.*`` aggregates them (``envgym.claims``): means with intervals across seeds, a per-seed
+table, and every stage's change flagged when it does not hold on every seed. Run again, it
+resumes: a finished stage (its ``stage.json`` written) is skipped, an interrupted one resumes from
+its checkpoint. With ``eval.scaffolds``, the final checkpoint is also evaluated bare and under
+each scaffold (``eval.json``), with cost per solved task and the handoff fidelity (bare pass@1 /
+scaffolded pass@1).
 """
 
 from __future__ import annotations
@@ -37,8 +49,10 @@ from pathlib import Path
 from typing import Any
 
 from envgym.diagnostics import Outcomes, compare
-from envgym.models import hf_policy
 from envgym.errors import EnvgymError
+from envgym.heldout import HeldOut, held_out
+from envgym.models import hf_policy
+from envgym.stats import paired_difference, ratio_interval, wilson
 
 
 class PipelineError(EnvgymError):
@@ -56,6 +70,7 @@ class Stage:
     settings: Mapping[str, Any] = field(default_factory=dict)
     train: Mapping[str, Any] = field(default_factory=dict)
     gate: Mapping[str, float] = field(default_factory=dict)
+    scaffold: str = "none"
 
 
 @dataclass(frozen=True)
@@ -68,27 +83,53 @@ class Pipeline:
     eval_max_tokens: int = 64
     eval_env: str = ""
     eval_env_kwargs: Mapping[str, Any] = field(default_factory=dict)
-    seed: int = 0
+    seeds: tuple[int, ...] = (0,)
     scaffolds: tuple[str, ...] = ()
     scaffold_kwargs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 GATES = {"max_attrition", "min_pass1"}
+TOP_LEVEL = {"name", "model", "env", "env_kwargs", "eval", "stages", "seed", "seeds"}
+STAGE_REF = "stage:"
 
 
-def load(path: str | Path) -> Pipeline:
-    """Read and check a pipeline YAML file; errors name the stage and field."""
+def load(path: str | Path, seeds: int | None = None) -> Pipeline:
+    """Read and check a pipeline YAML file; errors name the stage and field. ``seeds``: run seeds
+    0..N-1, in place of the file's."""
     import yaml
 
     raw = yaml.safe_load(Path(path).read_text())
     if not isinstance(raw, dict) or not raw.get("stages"):
         raise PipelineError(f"{path}: a pipeline needs a 'stages' list (see envgym.pipeline)")
-    known = {"name", "model", "env", "env_kwargs", "eval", "stages", "seed"}
-    unknown = sorted(set(raw) - known)
+    unknown = sorted(set(raw) - TOP_LEVEL)
     if unknown:
-        raise PipelineError(f"{path}: unknown top-level keys {unknown}; known: {sorted(known)}")
+        raise PipelineError(f"{path}: unknown top-level keys {unknown}; known: {sorted(TOP_LEVEL)}")
+    stages = _stages(path, raw)
+    ev = dict(raw.get("eval", {}))
+    return Pipeline(raw.get("name", Path(path).stem), str(raw.get("model", "tiny")), stages,
+                    int(ev.get("tasks", 100)), int(ev.get("samples", 4)), int(ev.get("max_tokens", 64)),
+                    ev.get("env", stages[0].env), dict(ev.get("env_kwargs", stages[0].env_kwargs)),
+                    _seeds(path, raw, seeds), tuple(ev.get("scaffolds", ())), dict(ev.get("scaffold_kwargs", {})))
+
+
+def _seeds(path: str | Path, raw: Mapping[str, Any], override: int | None) -> tuple[int, ...]:
+    if override is not None:
+        if override < 1:
+            raise PipelineError(f"--seeds must be at least 1, got {override}")
+        return tuple(range(override))
+    if "seed" in raw and "seeds" in raw:
+        raise PipelineError(f"{path}: give 'seed' (one run) or 'seeds' (a list), not both")
+    if "seeds" in raw:
+        seeds = raw["seeds"]
+        if not isinstance(seeds, list) or not seeds or not all(isinstance(s, int) for s in seeds) or len(set(seeds)) < len(seeds):
+            raise PipelineError(f"{path}: 'seeds' must be a list of distinct integers, e.g. [0, 1, 2]; got {seeds!r}")
+        return tuple(seeds)
+    return (int(raw.get("seed", 0)),)
+
+
+def _stages(path: str | Path, raw: Mapping[str, Any]) -> tuple[Stage, ...]:
     stage_fields = {f.name for f in dataclasses.fields(Stage)}
-    stages, names = [], set()
+    stages: list[Stage] = []
     for i, item in enumerate(raw["stages"]):
         label = f"{path}: stage {i + 1} ({item.get('name', '?')})"
         bad = sorted(set(item) - stage_fields)
@@ -97,81 +138,167 @@ def load(path: str | Path) -> Pipeline:
         for required in ("name", "learner", "steps"):
             if required not in item:
                 raise PipelineError(f"{label}: '{required}' is required")
-        if item["name"] in names:
+        if item["name"] in {s.name for s in stages}:
             raise PipelineError(f"{label}: the name {item['name']!r} is used twice")
-        names.add(item["name"])
         env = item.get("env", raw.get("env"))
         if not env:
             raise PipelineError(f"{label}: no 'env' (set one for the stage or at the top)")
         bad_gates = sorted(set(item.get("gate", {})) - GATES)
         if bad_gates:
             raise PipelineError(f"{label}: unknown gates {bad_gates}; known: {sorted(GATES)}")
+        for key, value in dict(item.get("settings", {})).items():
+            if isinstance(value, str) and value.startswith(STAGE_REF) and value[len(STAGE_REF):] not in {s.name for s in stages}:
+                raise PipelineError(f"{label}: settings.{key} = {value!r} names no earlier stage; "
+                                    f"earlier stages: {[s.name for s in stages]}")
         stages.append(Stage(item["name"], item["learner"], int(item["steps"]), env,
                             dict(item.get("env_kwargs", raw.get("env_kwargs", {}))), float(item.get("lr", 1e-3)),
-                            dict(item.get("settings", {})), dict(item.get("train", {})), dict(item.get("gate", {}))))
-    ev = dict(raw.get("eval", {}))
-    return Pipeline(raw.get("name", Path(path).stem), str(raw.get("model", "tiny")), tuple(stages),
-                    int(ev.get("tasks", 100)), int(ev.get("samples", 4)), int(ev.get("max_tokens", 64)),
-                    ev.get("env", stages[0].env), dict(ev.get("env_kwargs", stages[0].env_kwargs)), int(raw.get("seed", 0)),
-                    tuple(ev.get("scaffolds", ())), dict(ev.get("scaffold_kwargs", {})))
+                            dict(item.get("settings", {})), dict(item.get("train", {})), dict(item.get("gate", {})),
+                            str(item.get("scaffold", "none"))))
+    return tuple(stages)
 
 
 def run(pipeline: Pipeline, out: str | Path, progress: bool = True) -> dict[str, Any]:
-    """Run (or resume) every stage; return the report (also written to ``out/report.json``)."""
-    from envgym.learn.trainer import TrainConfig, Trainer
-
+    """Run (or resume) every stage for every seed; return the report (also in ``out/report.json``)."""
     out = Path(out)
+    from envgym.report import write_report
+
+    if len(pipeline.seeds) == 1:
+        report = run_seed(pipeline, pipeline.seeds[0], out, progress)
+    else:
+        from envgym.claims import aggregate
+
+        runs = []
+        for seed in pipeline.seeds:
+            runs.append(run_seed(pipeline, seed, out / f"seed-{seed}", progress))
+            write_report(out / f"seed-{seed}")
+        report = aggregate(runs)
+        (out / "report.json").write_text(json.dumps(report, indent=2))
+    write_report(out)
+    return report
+
+
+def run_seed(pipeline: Pipeline, seed: int, out: Path, progress: bool = True) -> dict[str, Any]:
+    """One whole run of the pipeline with ``seed``; its report goes to ``out/report.json``."""
+    from envgym.learn.trainer import TrainConfig
+
     out.mkdir(parents=True, exist_ok=True)
-    report: dict[str, Any] = {"pipeline": pipeline.name, "eval": {"env": pipeline.eval_env, "tasks": pipeline.eval_tasks,
-                              "samples": pipeline.eval_samples}, "stages": [], "stopped": None}
-    model = pipeline.model
-    previous = _evaluated(out / "start", model, pipeline, progress)
-    report["start"] = previous["summary"]
+    partition = held_out(pipeline.eval_env, pipeline.eval_env_kwargs, pipeline.eval_tasks)
+    measure = _Measure(pipeline, seed, partition, progress)
+    report: dict[str, Any] = {
+        "pipeline": pipeline.name, "seed": seed, "stopped": None, "stages": [], "held_out": partition.to_dict(),
+        "eval": {"env": pipeline.eval_env, "tasks": len(partition), "samples": pipeline.eval_samples}}
+    model, folder = pipeline.model, out / "start"
+    report["start"] = measure(folder, model, "none")["summary"]
+    checkpoints: dict[str, str] = {}
+    fields = {f.name for f in dataclasses.fields(TrainConfig)}
     for stage in pipeline.stages:
-        folder = out / stage.name
-        done = folder / "stage.json"
+        bad = sorted(set(stage.train) - fields)
+        if bad:
+            raise PipelineError(f"stage {stage.name}: 'train' has unknown TrainConfig fields {bad}")
+        done = out / stage.name / "stage.json"
         if done.exists():
             record = json.loads(done.read_text())
         else:
-            fields = {f.name for f in dataclasses.fields(TrainConfig)}
-            bad = sorted(set(stage.train) - fields)
-            if bad:
-                raise PipelineError(f"stage {stage.name}: 'train' has unknown TrainConfig fields {bad}")
-            train = dict(stage.train)
-            # training must never draw the pipeline's held-out prompts: the trainer holds out at least as many
-            train["eval_tasks"] = max(int(train.get("eval_tasks", 0)), pipeline.eval_tasks)
-            trainer = Trainer(TrainConfig(env=stage.env, env_kwargs=dict(stage.env_kwargs), learner=stage.learner,
-                                          learner_config=dict(stage.settings) or None, model=model, steps=stage.steps,
-                                          lr=stage.lr, seed=pipeline.seed, output_dir=str(folder / "train"),
-                                          progress=progress, **train))
-            try:
-                trainer.train()
-            finally:
-                trainer.close()
-            checkpoint = str(folder / "train" / "checkpoint")
-            evaluated = _evaluated(folder / "eval", checkpoint, pipeline, progress)
-            diagnostics = compare(_outcomes(previous), _outcomes(evaluated)).to_dict()
-            record = {"stage": stage.name, "learner": stage.learner, "checkpoint": checkpoint,
-                      **evaluated["summary"], "diagnostics": diagnostics, "outcomes": evaluated["outcomes"]}
+            checkpoint = _train(pipeline, stage, seed, model, out / stage.name, partition, checkpoints, progress)
+            before = measure(folder, model, stage.scaffold)
+            after = measure(out / stage.name / "eval", checkpoint, stage.scaffold)
+            record = _record(stage, checkpoint, before, after, _trained(out / stage.name / "train", partition))
             done.write_text(json.dumps(record, indent=2))
-        report["stages"].append({k: v for k, v in record.items() if k != "outcomes"})
-        previous, model = record, record["checkpoint"]
+        report["stages"].append(record)
+        model, folder = record["checkpoint"], out / stage.name / "eval"
+        checkpoints[stage.name] = model
         failed = _gate(stage, record)
         if failed:
             report["stopped"] = {"stage": stage.name, "gate": failed}
             break
     if pipeline.scaffolds and not report["stopped"]:
-        rows = _scaffolded(out, model, pipeline, progress)
-        bare = next((r for r in rows if r["scaffold"] == "none"), None)
-        report["scaffolds"] = [{"scaffold": r["scaffold"], "pass@1": r["pass_at"]["1"]} for r in rows]
-        if bare is not None:
-            report["handoff_fidelity"] = {r["scaffold"]: (bare["pass_at"]["1"] / r["pass_at"]["1"] if r["pass_at"]["1"] else None)
-                                          for r in rows if r["scaffold"] != "none"}
+        rows = _scaffolded(out, model, pipeline, seed, partition, progress)
+        report["scaffolds"] = [{"scaffold": r["scaffold"], "pass@1": r["pass_at"]["1"], "interval": r["intervals"].get("pass@1")}
+                               for r in rows]
+        report["handoff_fidelity"] = _fidelity(rows)
     (out / "report.json").write_text(json.dumps(report, indent=2))
-    from envgym.report import write_report
-
-    write_report(out)
     return report
+
+
+def _train(pipeline: Pipeline, stage: Stage, seed: int, model: str, folder: Path, partition: HeldOut,
+           checkpoints: Mapping[str, str], progress: bool) -> str:
+    from envgym.learn.trainer import TrainConfig, Trainer
+
+    train = dict(stage.train)
+    # training must never draw the held-out tasks: the trainer holds out at least as many (the same first ones)
+    if stage.env == pipeline.eval_env and dict(stage.env_kwargs) == dict(pipeline.eval_env_kwargs):
+        train["eval_tasks"] = max(int(train.get("eval_tasks", 0)), len(partition))
+    settings = {k: checkpoints[v[len(STAGE_REF):]] if isinstance(v, str) and v.startswith(STAGE_REF) else v
+                for k, v in stage.settings.items()}
+    trainer = Trainer(TrainConfig(env=stage.env, env_kwargs=dict(stage.env_kwargs), learner=stage.learner,
+                                  learner_config=settings or None, model=model, steps=stage.steps, lr=stage.lr,
+                                  seed=seed, output_dir=str(folder / "train"), progress=progress,
+                                  scaffold=stage.scaffold, scaffold_kwargs=dict(pipeline.scaffold_kwargs.get(stage.scaffold, {})),
+                                  **train))
+    try:
+        trainer.train()
+    finally:
+        trainer.close()
+    return str(folder / "train" / "checkpoint")
+
+
+def _record(stage: Stage, checkpoint: str, before: Mapping[str, Any], after: Mapping[str, Any],
+            trained: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A stage's measurement and its comparison with the one before, on the same tasks, under its scaffold."""
+    diagnostics = compare(_outcomes(before), _outcomes(after))
+    tasks = sorted(after["greedy"])
+    greedy = paired_difference([before["greedy"][t] for t in tasks], [after["greedy"][t] for t in tasks])
+    return {"stage": stage.name, "learner": stage.learner, "scaffold": stage.scaffold, "checkpoint": checkpoint,
+            **after["summary"], "before": before["summary"],
+            "change": {"greedy_pass@1": greedy.to_dict(), "pass@1": diagnostics.intervals["change"].to_dict()},
+            "diagnostics": diagnostics.to_dict(), "trained": trained}
+
+
+def _trained(train_dir: Path, partition: HeldOut) -> dict[str, Any] | None:
+    """What the stage trained on, checked against the held-out tasks (from ``trained.jsonl``)."""
+    path = train_dir / "trained.jsonl"
+    if not path.exists():
+        return None
+    tasks: set[str] = set()
+    for line in path.read_text().splitlines():
+        tasks.update(json.loads(line).get("tasks", ()))
+    return {"tasks": len(tasks), "held_out": len(tasks & set(partition.task_ids))}
+
+
+class _Measure:
+    """Evaluations of a model on the held-out tasks under a scaffold, cached in ``folder/SCAFFOLD.json``:
+    one greedy answer per task and ``eval.samples`` sampled ones."""
+
+    def __init__(self, pipeline: Pipeline, seed: int, partition: HeldOut, progress: bool) -> None:
+        self.pipeline, self.seed, self.partition, self.progress = pipeline, seed, partition, progress
+
+    def __call__(self, folder: Path, model: str, scaffold: str) -> dict[str, Any]:
+        from envgym.evaluate import evaluate
+
+        cached = folder / f"{scaffold}.json"
+        if cached.exists():
+            return json.loads(cached.read_text())
+        import envgym
+
+        p = self.pipeline
+        policy = envgym.make_scaffold(scaffold, hf_policy(model, seed=self.seed), **dict(p.scaffold_kwargs.get(scaffold, {})))
+        common = dict(max_tokens=p.eval_max_tokens, env_kwargs=p.eval_env_kwargs, partition=self.partition)
+        sampled = evaluate(policy, p.eval_env, samples=p.eval_samples, seed=self.seed, progress=self.progress, **common)
+        greedy = evaluate(policy, p.eval_env, **common)
+        outcomes = Outcomes(sampled.outcomes())
+        k = p.eval_samples
+        solved = {task: c for task, (_, c) in greedy.outcomes().items()}
+        summary = {"scaffold": scaffold, "greedy_pass@1": greedy.pass_at[1], "pass@1": outcomes.pass_at(1),
+                   "pass@k": outcomes.pass_at(k), "k": k, "support": len(outcomes.support), "prompts": len(outcomes.counts),
+                   "mean_reward": sampled.mean_reward, "cost_per_solved": sampled.to_dict()["cost_per_solved"],
+                   "intervals": {"greedy_pass@1": wilson(sum(solved.values()), len(solved)).to_dict(),
+                                 "pass@1": sampled.intervals["pass@1"].to_dict(),
+                                 "pass@k": sampled.intervals[f"pass@{k}"].to_dict()}}
+        record = {"summary": summary, "outcomes": {task: list(nc) for task, nc in outcomes.counts.items()},
+                  "greedy": solved}
+        folder.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps(record, indent=2))
+        return record
 
 
 def _gate(stage: Stage, record: Mapping[str, Any]) -> str | None:
@@ -183,44 +310,36 @@ def _gate(stage: Stage, record: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _evaluated(folder: Path, model: str, pipeline: Pipeline, progress: bool) -> dict[str, Any]:
-    """Evaluate a model once (cached in ``folder/eval.json``): summary and per-prompt outcomes."""
-    from envgym.evaluate import evaluate
-
-    cached = folder / "eval.json"
-    if cached.exists():
-        return json.loads(cached.read_text())
-    policy = hf_policy(model, seed=pipeline.seed)
-    result = evaluate(policy, pipeline.eval_env, tasks=pipeline.eval_tasks, samples=pipeline.eval_samples,
-                      max_tokens=pipeline.eval_max_tokens, env_kwargs=pipeline.eval_env_kwargs, seed=pipeline.seed,
-                      progress=progress)
-    outcomes = Outcomes.from_trajectories(result.trajectories)
-    greedy = evaluate(policy, pipeline.eval_env, tasks=pipeline.eval_tasks, max_tokens=pipeline.eval_max_tokens,
-                      env_kwargs=pipeline.eval_env_kwargs)
-    k = pipeline.eval_samples  # by prompt, as the diagnostics count (two seeds may draw the same prompt)
-    record = {"summary": {"greedy_pass@1": greedy.pass_at[1], "pass@1": outcomes.pass_at(1), "pass@k": outcomes.pass_at(k), "k": k,
-                          "support": len(outcomes.support), "prompts": len(outcomes.counts),
-                          "mean_reward": result.mean_reward,
-                          "cost_per_solved": result.to_dict()["cost_per_solved"]},
-              "outcomes": {task: list(nc) for task, nc in outcomes.counts.items()}}
-    folder.mkdir(parents=True, exist_ok=True)
-    cached.write_text(json.dumps(record, indent=2))
-    return record
-
-
-def _scaffolded(out: Path, model: str, pipeline: Pipeline, progress: bool) -> list[dict[str, Any]]:
-    """The final model bare and under each scaffold (``eval.json``), with the handoff fidelity."""
+def _scaffolded(out: Path, model: str, pipeline: Pipeline, seed: int, partition: HeldOut,
+                progress: bool) -> list[dict[str, Any]]:
+    """The final model bare and under each scaffold, greedy, with cost (``eval.json``)."""
     from envgym.evaluate import evaluate_scaffolds
 
     cached = out / "eval.json"
     if cached.exists():
         return json.loads(cached.read_text())
-    results = evaluate_scaffolds(hf_policy(model, seed=pipeline.seed), pipeline.eval_env, pipeline.scaffolds,
-                                 pipeline.scaffold_kwargs, tasks=pipeline.eval_tasks, max_tokens=pipeline.eval_max_tokens,
-                                 env_kwargs=pipeline.eval_env_kwargs, progress=progress)
+    results = evaluate_scaffolds(hf_policy(model, seed=seed), pipeline.eval_env, pipeline.scaffolds,
+                                 pipeline.scaffold_kwargs, max_tokens=pipeline.eval_max_tokens,
+                                 env_kwargs=pipeline.eval_env_kwargs, progress=progress, partition=partition)
     rows = [r.to_dict() for r in results]
     cached.write_text(json.dumps(rows, indent=2))
     return rows
+
+
+def _fidelity(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Bare pass@1 / scaffolded pass@1 on the same tasks, with its bootstrap interval; None when the
+    scaffold solved nothing."""
+    bare = next((r for r in rows if r["scaffold"] == "none"), None)
+    if bare is None:
+        return {}
+    tasks = sorted(bare["outcomes"])
+    out: dict[str, Any] = {}
+    for r in rows:
+        if r["scaffold"] == "none":
+            continue
+        solved = [r["outcomes"][t][1] for t in tasks]
+        out[r["scaffold"]] = ratio_interval([bare["outcomes"][t][1] for t in tasks], solved).to_dict() if sum(solved) else None
+    return out
 
 
 def _outcomes(record: Mapping[str, Any]) -> Outcomes:

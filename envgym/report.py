@@ -2,59 +2,160 @@
 
     write_report("runs/arithmetic")      # reads report.json and each stage's metrics.jsonl
 
-Plots (matplotlib, embedded as PNG so the page is one file): learning curves per stage (held-out
-pass@1 and training reward against steps), pass@1 and pass@k per stage, and the split of each
-stage's pass@1 change into expansion, reshaping and attrition. A scaffolded-versus-amortized
-table (and a cost-against-accuracy plot) is added when ``eval.json`` from ``envgym eval --json``
-sits in the run folder.
+One seed: every stage's greedy and sampled pass@1 with 95% intervals, its change from the stage
+before with a paired interval, the split into expansion, reshaping and attrition, the dominant
+role (named only beyond noise), what training drew against the held-out tasks, the scaffolded
+against amortized table with cost per solved task, and the reward-hacking monitors. Several seeds
+(``report.json`` written by ``envgym.claims.aggregate``): the claims, each flagged where it does not
+hold on every seed, the means across seeds with their intervals, and a row per seed and stage.
+
+Plots (matplotlib, embedded as PNG so the page is one file), every estimate with its interval as
+an error bar: learning curves per stage (held-out pass@1 and training reward against steps; one
+line per seed), pass@1 per stage, each stage's change (split into its parts for one seed, per seed
+for several), and cost against accuracy per scaffold.
 """
 
 from __future__ import annotations
 
 import base64
 import html
-import io
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from envgym import report_plots as plots
+from envgym.stats import Interval
+
+INTERVALS_NOTE = ("Intervals are 95%: Wilson's for greedy pass@1 (one answer per task), the bootstrap over tasks for "
+                  "sampled pass@1, pass@k and cost, the paired bootstrap over the same tasks for changes.")
 
 
 def write_report(run: str | Path) -> tuple[Path, Path]:
     """Write ``report.md`` and ``report.html`` into the run folder; return their paths."""
     run = Path(run)
     report = json.loads((run / "report.json").read_text())
-    curves = {s["stage"]: _metrics(run / s["stage"] / "train" / "metrics.jsonl") for s in report["stages"]}
-    scaffolds = json.loads((run / "eval.json").read_text()) if (run / "eval.json").exists() else []
-    figures = {"Learning curves": _learning_curves(curves), "pass@1 and pass@k per stage": _pass_plot(report),
-               "What each stage did": _roles_plot(report)}
-    if scaffolds:
-        figures["Cost against accuracy"] = _cost_plot(scaffolds)
+    if "seeds" in report:
+        sections, figures = _many(run, report)
+    else:
+        sections, figures = _one(run, report)
     md, page = run / "report.md", run / "report.html"
-    monitors = _monitor_rows(curves)
-    md.write_text(_markdown(report, scaffolds, monitors))
-    page.write_text(_html(report, scaffolds, figures, monitors))
+    md.write_text(_markdown(sections))
+    page.write_text(_html(report, sections, figures))
     return md, page
 
 
-def _metrics(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+# ---- one seed ------------------------------------------------------------------------------------
+
+HEAD = ["stage", "learner", "scaffold", "greedy pass@1", "change", "sampled pass@1", "change", "pass@k", "support",
+        "dominant role"]
+SCAFFOLD_HEAD = ["scaffold", "pass@1", "mean reward", "solved", "tokens / solved", "calls / solved", "tool calls / solved"]
+MONITOR_HEAD = ["stage", "unearned reward (mean)", "length drift (last step)", "second-verifier disagreement (mean)"]
+MONITORS = ("unearned_reward", "length_drift", "verifier_disagreement")
+
+Section = tuple[str, list[Any]]  # a heading ("" for none) and its items: paragraphs (str) or tables ((head, rows))
 
 
-def _rows(report: Mapping[str, Any]) -> list[list[str]]:
-    def cells(r: Mapping[str, Any]) -> list[str]:
-        greedy = r.get("greedy_pass@1")
-        return ["" if greedy is None else f"{greedy:.3f}", f"{r['pass@1']:.3f}", f"{r['pass@k']:.3f}",
-                f"{r['support']}/{r['prompts']}"]
+def _one(run: Path, report: Mapping[str, Any]) -> tuple[list[Section], dict[str, bytes]]:
+    curves = {s["stage"]: _metrics(run / s["stage"] / "train" / "metrics.jsonl") for s in report["stages"]}
+    scaffolds = json.loads((run / "eval.json").read_text()) if (run / "eval.json").exists() else []
+    title = f"Pipeline {report['pipeline']}" + (f" (seed {report['seed']})" if "seed" in report else "")
+    intro = [_held_out_line(report), _trained_line(report["stages"]), INTERVALS_NOTE, (HEAD, _stage_rows(report))]
+    evidence = [f"**{s['stage']}** ({_scaffold_label(s)}): {s['diagnostics']['evidence']}" for s in report["stages"]]
+    if report.get("stopped"):
+        intro.append(f"**Stopped** after stage {report['stopped']['stage']}: {report['stopped']['gate']}")
+    sections: list[Section] = [(title, [i for i in intro if i]), ("What each stage did (sampled pass@1)", evidence)]
+    if scaffolds:
+        sections.append(("Scaffolded against amortized", [(SCAFFOLD_HEAD, _scaffold_rows(scaffolds)),
+                                                          *_fidelity_lines(report.get("handoff_fidelity", {}))]))
+    monitors = _monitor_rows(curves)
+    if monitors:
+        sections.append(("Reward-hacking monitors", [(MONITOR_HEAD, monitors)]))
+    figures = {"Learning curves": plots.learning_curves({"": curves}),
+               "pass@1 per stage (95% intervals)": plots.pass_per_stage(_stage_points(report)),
+               "What each stage did (sampled pass@1, 95% paired intervals)": plots.roles(report["stages"])}
+    if scaffolds:
+        figures["Cost against accuracy"] = plots.cost(scaffolds)
+    return sections, figures
 
-    rows = [["(start)", "", *cells(report["start"]), "", ""]]
+
+def _stage_rows(report: Mapping[str, Any]) -> list[list[str]]:
+    def cells(r: Mapping[str, Any], change: Mapping[str, Any] | None) -> list[str]:
+        iv = r.get("intervals", {})
+        return [_value(r, "greedy_pass@1", iv), _change(change, "greedy_pass@1"), _value(r, "pass@1", iv),
+                _change(change, "pass@1"), _value(r, "pass@k", iv), f"{r['support']}/{r['prompts']}"]
+
+    start = report["start"]
+    rows = [["(start)", "", start.get("scaffold", "none"), *cells(start, None), ""]]
     for s in report["stages"]:
-        rows.append([s["stage"], s["learner"], *cells(s), s["diagnostics"]["dominant"], s["diagnostics"]["evidence"]])
+        rows.append([s["stage"], s["learner"], s.get("scaffold", "none"), *cells(s, s.get("change")), s["diagnostics"]["dominant"]])
     return rows
 
 
-MONITOR_HEAD = ["stage", "unearned reward (mean)", "length drift (last step)", "second-verifier disagreement (mean)"]
-MONITORS = ("unearned_reward", "length_drift", "verifier_disagreement")
+def _value(r: Mapping[str, Any], key: str, intervals: Mapping[str, Any]) -> str:
+    if key in intervals:
+        return str(Interval.from_dict(intervals[key]))
+    return "" if r.get(key) is None else f"{r[key]:.3f}"
+
+
+def _change(change: Mapping[str, Any] | None, key: str) -> str:
+    return str(Interval.from_dict(change[key])) if change and key in change else ""
+
+
+def _scaffold_label(stage: Mapping[str, Any]) -> str:
+    scaffold = stage.get("scaffold", "none")
+    return "bare" if scaffold == "none" else f"under {scaffold}"
+
+
+def _held_out_line(report: Mapping[str, Any]) -> str:
+    ev, held = report["eval"], report.get("held_out")
+    where = held["description"] if held else f"{ev['tasks']} tasks of {ev['env']}"
+    return f"Held out: {where}. Every policy answers each once greedily and {ev['samples']} times at temperature 1."
+
+
+def _trained_line(stages: Sequence[Mapping[str, Any]]) -> str:
+    checked = [s for s in stages if s.get("trained")]
+    if not checked:
+        return ""
+    leaks = [s for s in checked if s["trained"]["held_out"]]
+    counts = ", ".join(f"{s.get('stage')} {s['trained']['tasks']}" for s in checked)
+    if leaks:
+        return f"**Held-out tasks were trained on**: {', '.join(s.get('stage', '?') for s in leaks)} (see trained.jsonl)."
+    return f"No held-out task was trained on. Distinct training tasks per stage (none held out): {counts}."
+
+
+def _scaffold_rows(scaffolds: Sequence[Mapping[str, Any]]) -> list[list[str]]:
+    rows = []
+    for r in scaffolds:
+        iv = r.get("intervals", {})
+        per = r["cost_per_solved"]
+        tokens = None if per["prompt_tokens"] is None else per["prompt_tokens"] + per["completion_tokens"]
+        pass1 = str(Interval.from_dict(iv["pass@1"])) if "pass@1" in iv else f"{r['pass_at']['1']:.3f}"
+        rows.append([r["scaffold"], pass1, f"{r['mean_reward']:.3f}", f"{r['solved']}/{r['tasks'] * r['samples']}",
+                     _cost(iv.get("cost_per_solved.tokens"), tokens, ".0f"),
+                     _cost(iv.get("cost_per_solved.model_calls"), per["model_calls"], ".2f"),
+                     _cost(iv.get("cost_per_solved.tool_calls"), per["tool_calls"], ".2f")])
+    return rows
+
+
+def _cost(interval: Mapping[str, Any] | None, value: Any, fmt: str) -> str:
+    if value is None:
+        return "n/a"
+    if interval is None:
+        return format(value, fmt)
+    high = "inf" if interval["high"] is None else format(interval["high"], fmt)
+    return f"{format(value, fmt)} [{format(interval['low'], fmt)}, {high}]"
+
+
+def _fidelity_lines(fidelity: Mapping[str, Any]) -> list[str]:
+    out = []
+    for name, value in fidelity.items():
+        if isinstance(value, Mapping) and value.get("estimate") is not None:
+            out.append(f"Handoff fidelity ({name}): {Interval.from_dict(value)} (bare pass@1 / scaffolded pass@1 "
+                       "on the same tasks)")
+        elif isinstance(value, (int, float)):
+            out.append(f"Handoff fidelity ({name}): {value:.3f} (bare pass@1 / scaffolded pass@1)")
+    return out
 
 
 def _monitor_rows(curves: Mapping[str, list[dict[str, Any]]]) -> list[list[str]]:
@@ -70,171 +171,137 @@ def _monitor_rows(curves: Mapping[str, list[dict[str, Any]]]) -> list[list[str]]
     return rows
 
 
-HEAD = ["stage", "learner", "greedy pass@1", "pass@1 (sampled)", "pass@k", "support", "dominant role", "evidence"]
-SCAFFOLD_HEAD = ["scaffold", "pass@1", "mean reward", "solved", "tokens / solved", "calls / solved", "tool calls / solved"]
+def _stage_points(report: Mapping[str, Any]) -> dict[str, list[tuple[str, dict | None]]]:
+    """Per metric: (stage name, interval dict) for the start and each stage."""
+    rows = [("start", report["start"])] + [(s["stage"], s) for s in report["stages"]]
+    return {m: [(name, r.get("intervals", {}).get(m) or {"estimate": r[m], "low": r[m], "high": r[m]}) for name, r in rows]
+            for m in ("greedy_pass@1", "pass@1")}
 
 
-def _scaffold_rows(scaffolds: Sequence[Mapping[str, Any]]) -> list[list[str]]:
-    def num(x: Any, fmt: str) -> str:
-        return "n/a" if x is None or x == float("inf") else format(x, fmt)
+def _metrics(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
-    rows = []
-    for r in scaffolds:
-        per = r["cost_per_solved"]
-        tokens = None if per["prompt_tokens"] is None else per["prompt_tokens"] + per["completion_tokens"]
-        rows.append([r["scaffold"], f"{r['pass_at']['1']:.3f}", f"{r['mean_reward']:.3f}", f"{r['solved']}/{r['tasks'] * r['samples']}",
-                     num(tokens, ".0f"), num(per["model_calls"], ".2f"), num(per["tool_calls"], ".2f")])
+
+# ---- several seeds -------------------------------------------------------------------------------
+
+MANY_HEAD = ["stage", "learner", "scaffold", "greedy pass@1", "change", "sampled pass@1", "change", "pass@k"]
+SEED_HEAD = ["seed", "stage", "greedy pass@1", "change (paired)", "sampled pass@1", "change (paired)", "dominant role"]
+
+
+def _many(run: Path, report: Mapping[str, Any]) -> tuple[list[Section], dict[str, bytes]]:
+    seeds = report["seeds"]
+    runs = {seed: json.loads((run / f"seed-{seed}" / "report.json").read_text()) for seed in seeds}
+    claims = ["\n".join(("- holds on every seed: " if c["holds_on_every_seed"] else "- ") + c["statement"]
+                         for c in report["claims"])]
+    trained = [{"stage": f"seed {t['seed']} {t['stage']}", "trained": t} for t in report["trained"] if "tasks" in t]
+    intro = [f"{len(seeds)} seeds ({', '.join(map(str, seeds))}), the whole pipeline once each.",
+             _held_out_line(report), _trained_line(trained), INTERVALS_NOTE]
+    if report.get("stopped"):
+        intro.append(f"**Stopped** early on seeds {', '.join(report['stopped'])}: only the stages every seed finished are aggregated.")
+    sections: list[Section] = [
+        (f"Pipeline {report['pipeline']}: {len(seeds)} seeds", [i for i in intro if i]),
+        ("Claims (each stage's change, paired on the same tasks, on every seed)", claims),
+        ("Across seeds (mean [95% interval across seeds])", [(MANY_HEAD, _across_rows(report))]),
+        ("Per seed", [(SEED_HEAD, _seed_rows(runs)), "Each seed's own report: " + ", ".join(
+            f"seed-{s}/report.md" for s in seeds)]),
+    ]
+    if report.get("scaffolds"):
+        rows = [[r["scaffold"], str(Interval.from_dict(r["pass@1"])), ", ".join(f"{v:.3f}" for v in r["per_seed"].values()),
+                 _fidelity_cell(report.get("handoff_fidelity", {}).get(r["scaffold"]))] for r in report["scaffolds"]]
+        sections.append(("Scaffolded against amortized (final checkpoints, greedy)",
+                         [(["scaffold", "pass@1 across seeds", "per seed", "handoff fidelity across seeds"], rows),
+                          "Cost per solved task for each seed is in its own report."]))
+    curves = {f"seed {seed}": {s["stage"]: _metrics(run / f"seed-{seed}" / s["stage"] / "train" / "metrics.jsonl")
+                               for s in r["stages"]} for seed, r in runs.items()}
+    figures = {"Learning curves (one line per seed)": plots.learning_curves(curves),
+               "pass@1 per stage: each seed, and the mean with its interval across seeds": plots.pass_across_seeds(report, runs),
+               "Each stage's change per seed (95% paired intervals)": plots.changes_per_seed(runs)}
+    first = run / f"seed-{seeds[0]}" / "eval.json"
+    if first.exists():
+        figures[f"Cost against accuracy (seed {seeds[0]})"] = plots.cost(json.loads(first.read_text()))
+    return sections, figures
+
+
+def _across_rows(report: Mapping[str, Any]) -> list[list[str]]:
+    iv = lambda d: str(Interval.from_dict(d))  # noqa: E731
+    start = report["start"]
+    rows = [["(start)", "", "none", iv(start["greedy_pass@1"]), "", iv(start["pass@1"]), "", iv(start["pass@k"])]]
+    for s in report["stages"]:
+        m, c = s["metrics"], s["change"]
+        rows.append([s["stage"], s["learner"], s["scaffold"], iv(m["greedy_pass@1"]), _signed(c["greedy_pass@1"]),
+                     iv(m["pass@1"]), _signed(c["pass@1"]), iv(m["pass@k"])])
     return rows
 
 
-def _markdown(report: Mapping[str, Any], scaffolds: Sequence[Mapping[str, Any]], monitors: list[list[str]]) -> str:
+def _signed(d: Mapping[str, Any]) -> str:
+    fmt = lambda x: "inf" if x is None else f"{x:+.3f}"  # noqa: E731
+    return f"{fmt(d['estimate'])} [{fmt(d['low'])}, {fmt(d['high'])}]"
+
+
+def _seed_rows(runs: Mapping[int, Mapping[str, Any]]) -> list[list[str]]:
+    rows = []
+    for seed, r in runs.items():
+        for s in r["stages"]:
+            iv = s.get("intervals", {})
+            rows.append([str(seed), s["stage"], _value(s, "greedy_pass@1", iv), _change(s.get("change"), "greedy_pass@1"),
+                         _value(s, "pass@1", iv), _change(s.get("change"), "pass@1"), s["diagnostics"]["dominant"]])
+    return rows
+
+
+def _fidelity_cell(value: Mapping[str, Any] | None) -> str:
+    return "n/a" if not value or value.get("estimate") is None else str(Interval.from_dict(value))
+
+
+# ---- rendering -----------------------------------------------------------------------------------
+
+
+def _markdown(sections: Sequence[Section]) -> str:
     def table(head: list[str], rows: list[list[str]]) -> str:
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
 
-    ev = report["eval"]
-    parts = [f"# Pipeline {report['pipeline']}", "",
-             f"Held-out: {ev['tasks']} tasks of {ev['env']}, {ev['samples']} samples each.", "",
-             table(HEAD, _rows(report))]
-    if report.get("stopped"):
-        parts += ["", f"**Stopped** after stage {report['stopped']['stage']}: {report['stopped']['gate']}"]
-    if scaffolds:
-        parts += ["", "## Scaffolded against amortized", "", table(SCAFFOLD_HEAD, _scaffold_rows(scaffolds))]
-        for name, value in report.get("handoff_fidelity", {}).items():
-            if value is not None:
-                parts += ["", f"Handoff fidelity ({name}): {value:.3f} (bare pass@1 / scaffolded pass@1)"]
-    if monitors:
-        parts += ["", "## Reward-hacking monitors", "", table(MONITOR_HEAD, monitors)]
-    return "\n".join(parts) + "\n"
+    parts = []
+    for i, (heading, items) in enumerate(sections):
+        parts.append(("# " if i == 0 else "## ") + heading)
+        for item in items:
+            parts.append(table(*item) if isinstance(item, tuple) else item)
+    return "\n\n".join(parts) + "\n"
 
 
-def _html(report: Mapping[str, Any], scaffolds: Sequence[Mapping[str, Any]], figures: Mapping[str, bytes],
-          monitors: list[list[str]]) -> str:
+def _html(report: Mapping[str, Any], sections: Sequence[Section], figures: Mapping[str, bytes]) -> str:
     def table(head: list[str], rows: list[list[str]]) -> str:
         cells = "".join(f"<th>{html.escape(h)}</th>" for h in head)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
         return f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
 
+    def inline(text: str) -> str:
+        escaped = html.escape(text)
+        while escaped.count("**") >= 2:
+            escaped = escaped.replace("**", "<b>", 1).replace("**", "</b>", 1)
+        return escaped
+
+    def paragraph(text: str) -> str:
+        lines = text.splitlines()
+        if lines and all(line.startswith("- ") for line in lines):  # a Markdown list
+            return "<ul>" + "".join(f"<li>{inline(line[2:])}</li>" for line in lines) + "</ul>"
+        return f"<p>{inline(text)}</p>"
+
+    body = []
+    for i, (heading, items) in enumerate(sections):
+        body.append(f"<h{1 if i == 0 else 2}>{html.escape(heading)}</h{1 if i == 0 else 2}>")
+        body += [table(*item) if isinstance(item, tuple) else paragraph(item) for item in items]
     images = "".join(
-        f'<figure{" class=wide" if title == "Learning curves" else ""}><img alt="{html.escape(title)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
-        f"<figcaption>{html.escape(title)}</figcaption></figure>" for title, png in figures.items())
-    stopped = (f"<p class=stop>Stopped after stage {html.escape(report['stopped']['stage'])}: "
-               f"{html.escape(report['stopped']['gate'])}</p>" if report.get("stopped") else "")
-    fidelity = "".join(f"<p>Handoff fidelity ({html.escape(name)}): {value:.3f}</p>"
-                       for name, value in report.get("handoff_fidelity", {}).items() if value is not None)
-    scaffold = ("<h2>Scaffolded against amortized</h2>" + table(SCAFFOLD_HEAD, _scaffold_rows(scaffolds)) + fidelity
-                if scaffolds else "")
-    watch = "<h2>Reward-hacking monitors</h2>" + table(MONITOR_HEAD, monitors) if monitors else ""
-    ev = report["eval"]
+        f'<figure{" class=wide" if title.startswith("Learning curves") else ""}><img alt="{html.escape(title)}" '
+        f'src="data:image/png;base64,{base64.b64encode(png).decode()}"><figcaption>{html.escape(title)}</figcaption></figure>'
+        for title, png in figures.items())
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>envgym: {html.escape(report['pipeline'])}</title>
 <style>
-body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }}
+body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; color: #222; }}
 table {{ border-collapse: collapse; margin: 1rem 0; }} th, td {{ border: 1px solid #ccc; padding: .3rem .6rem; text-align: left; }}
-th {{ background: #f3f3f3; }} figure {{ display: inline-block; margin: 1rem; }} img {{ max-width: 520px; }} .wide img {{ max-width: 1060px; }}
-.stop {{ color: #b00; font-weight: bold; }}
+th {{ background: #f3f3f3; }} figure {{ display: inline-block; margin: 1rem; }} img {{ max-width: 560px; }} .wide img {{ max-width: 1160px; }}
 </style></head><body>
-<h1>Pipeline {html.escape(report['pipeline'])}</h1>
-<p>Held-out: {ev['tasks']} tasks of {html.escape(ev['env'])}, {ev['samples']} samples each.</p>
-{table(HEAD, _rows(report))}{stopped}{scaffold}{watch}
+{"".join(body)}
 <h2>Plots</h2>{images}
 </body></html>
 """
-
-
-# ---- plots ----------------------------------------------------------------------------------------
-
-
-def _png(fig: Any) -> bytes:
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-    plt.close(fig)
-    return buffer.getvalue()
-
-
-def _figure() -> tuple[Any, Any]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt.subplots(figsize=(6, 3.6))
-
-
-def _learning_curves(curves: Mapping[str, list[dict[str, Any]]]) -> bytes:
-    """One panel per stage (stages of 600 and 20 steps both stay readable): held-out greedy
-    pass@1, training reward as a running mean, and the loss on its own axis where no reward is logged."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    stages = list(curves.items()) or [("(no stages)", [])]
-    fig, axes = plt.subplots(1, len(stages), figsize=(max(6, 3.6 * len(stages)), 3.4), sharey=True, squeeze=False)
-    for ax, (stage, rows) in zip(axes[0], stages):
-        evals = [(r["step"], r["eval_pass@1"]) for r in rows if "eval_pass@1" in r]
-        rewards = [(r["step"], r["reward"]) for r in rows if "reward" in r]
-        losses = [(r["step"], r["loss"]) for r in rows if "loss" in r]
-        if rewards:
-            ax.plot(*zip(*_running_mean(rewards)), color="#9467bd", alpha=0.7, label="training reward (mean of 5)")
-        elif losses:
-            twin = ax.twinx()
-            twin.plot(*zip(*_running_mean(losses)), color="#999999", alpha=0.7, label="training loss (mean of 5)")
-            twin.tick_params(labelsize=7)
-            twin.legend(fontsize=7, loc="center right")
-        if evals:
-            ax.plot(*zip(*evals), marker="o", color="#1f77b4", label="held-out pass@1 (greedy)")
-        ax.set_title(stage, fontsize=9)
-        ax.set_xlabel("step", fontsize=8)
-        ax.set_ylim(0, 1)
-        ax.legend(fontsize=7, loc="upper left")
-    fig.tight_layout()
-    return _png(fig)
-
-
-def _running_mean(points: list[tuple[int, float]], window: int = 5) -> list[tuple[int, float]]:
-    out = []
-    for i, (step, _) in enumerate(points):
-        recent = [v for _, v in points[max(0, i - window + 1):i + 1]]
-        out.append((step, sum(recent) / len(recent)))
-    return out
-
-
-def _pass_plot(report: Mapping[str, Any]) -> bytes:
-    fig, ax = _figure()
-    names = ["start"] + [s["stage"] for s in report["stages"]]
-    rows = [report["start"]] + report["stages"]
-    x = range(len(names))
-    ax.bar([i - 0.2 for i in x], [r["pass@1"] for r in rows], width=0.4, label="pass@1")
-    ax.bar([i + 0.2 for i in x], [r["pass@k"] for r in rows], width=0.4, label=f"pass@{rows[0].get('k', 'k')}")
-    ax.set_xticks(list(x), names)
-    ax.set_ylim(0, 1)
-    ax.legend()
-    return _png(fig)
-
-
-def _roles_plot(report: Mapping[str, Any]) -> bytes:
-    fig, ax = _figure()
-    names = [s["stage"] for s in report["stages"]]
-    x = range(len(names))
-    for offset, (key, color) in zip((-0.27, 0.0, 0.27), (("expansion", "#2a9d8f"), ("reshaping", "#e9c46a"),
-                                                          ("attrition", "#e76f51"))):
-        ax.bar([i + offset for i in x], [s["diagnostics"][key] for s in report["stages"]], width=0.27, label=key, color=color)
-    ax.set_xticks(list(x), names)
-    ax.axhline(0, color="#444", linewidth=0.8)
-    ax.set_ylabel("share of the pass@1 change")
-    ax.legend()
-    return _png(fig)
-
-
-def _cost_plot(scaffolds: Sequence[Mapping[str, Any]]) -> bytes:
-    fig, ax = _figure()
-    for r in scaffolds:
-        calls = r["cost"]["model_calls"] / max(r["tasks"] * r["samples"], 1)
-        ax.scatter([calls], [r["pass_at"]["1"]], s=60)
-        ax.annotate(r["scaffold"], (calls, r["pass_at"]["1"]), textcoords="offset points", xytext=(5, 5))
-    ax.set_xlabel("model calls per episode")
-    ax.set_ylabel("pass@1")
-    return _png(fig)

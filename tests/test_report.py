@@ -16,26 +16,52 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 BLUE, TEAL = (31, 119, 180), (42, 157, 143)  # matplotlib's first line colour; the expansion bars
 
 
-def run_folder(tmp_path):
-    diag = lambda e, r, a: {"dominant": "expansion", "evidence": "made up", "expansion": e, "reshaping": r, "attrition": a}  # noqa: E731
+def iv(estimate, low, high, method="bootstrap"):
+    return {"estimate": estimate, "low": low, "high": high, "method": method}
+
+
+def measured(greedy, sampled, passk, support, prompts=200):
+    return {"greedy_pass@1": greedy, "pass@1": sampled, "pass@k": passk, "k": 4, "support": support, "prompts": prompts,
+            "scaffold": "none", "intervals": {"greedy_pass@1": iv(greedy, max(0, greedy - 0.2), min(1, greedy + 0.2), "wilson"),
+                                              "pass@1": iv(sampled, sampled - 0.1, sampled + 0.1),
+                                              "pass@k": iv(passk, passk - 0.1, min(1, passk + 0.1))}}
+
+
+def stage(name, learner, greedy, sampled, passk, support, parts, dominant, change):
+    diag = {"dominant": dominant, "evidence": "made up", **dict(zip(("expansion", "reshaping", "attrition"), parts)),
+            "intervals": {role: iv(v, v - 0.05, v + 0.05, "paired-bootstrap")
+                          for role, v in zip(("expansion", "reshaping", "attrition", "change"), (*parts, sum(parts)))}}
+    return {"stage": name, "learner": learner, "scaffold": "none", **measured(greedy, sampled, passk, support),
+            "change": {"greedy_pass@1": iv(change, change - 0.1, change + 0.1, "paired-bootstrap"),
+                       "pass@1": iv(sum(parts), sum(parts) - 0.05, sum(parts) + 0.05, "paired-bootstrap")},
+            "diagnostics": diag, "trained": {"tasks": 40, "held_out": 0}}
+
+
+def run_folder(tmp_path, seed=None, shift=0.0):
     report = {"pipeline": "demo", "eval": {"env": "envgym/Arithmetic-v0", "tasks": 10, "samples": 4}, "stopped": None,
-              "start": {"pass@1": 0.0, "pass@k": 0.1, "k": 4, "support": 1, "prompts": 10},
-              "stages": [{"stage": "sft", "learner": "sft", "pass@1": 0.4, "pass@k": 0.7, "k": 4, "support": 7, "prompts": 10,
-                          "diagnostics": diag(0.4, 0.0, 0.0)},
-                         {"stage": "rlvr", "learner": "rlvr", "pass@1": 0.5, "pass@k": 0.7, "k": 4, "support": 7, "prompts": 10,
-                          "diagnostics": diag(0.05, 0.1, -0.05)}]}
+              "held_out": {"description": "10 distinct tasks of envgym/Arithmetic-v0, 1% of its task space of 713"},
+              "start": measured(0.0, 0.0, 0.1, 1),
+              "stages": [stage("sft", "sft", 0.4 + shift, 0.4, 0.7, 7, (0.4, 0.0, 0.0), "expansion", 0.4 + shift),
+                         stage("rlvr", "rlvr", 0.5, 0.5, 0.7, 7, (0.05, 0.1, -0.05), "reshaping", 0.1 - shift)],
+              "handoff_fidelity": {"best_of_n": iv(0.625, 0.4, 0.9, "bootstrap-ratio")},
+              "scaffolds": [{"scaffold": "none", "pass@1": 0.5}, {"scaffold": "best_of_n", "pass@1": 0.8}]}
+    if seed is not None:
+        report["seed"] = seed
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "report.json").write_text(json.dumps(report))
-    for stage, rewards in (("sft", [0.1, 0.3]), ("rlvr", [0.4, 0.6])):
-        (tmp_path / stage / "train").mkdir(parents=True)
+    for name, rewards in (("sft", [0.1, 0.3]), ("rlvr", [0.4, 0.6])):
+        (tmp_path / name / "train").mkdir(parents=True)
         rows = [{"step": 0, "eval_pass@1": rewards[0]}] + [{"step": i + 1, "reward": r, "eval_pass@1": r} for i, r in enumerate(rewards)]
-        if stage == "rlvr":  # on-policy stages log the reward-hacking monitors
+        if name == "rlvr":  # on-policy stages log the reward-hacking monitors
             for row, (unearned, drift, disagree) in zip(rows[1:], ((0.1, 1.0, 0.0), (0.3, 1.5, 0.2))):
                 row.update(unearned_reward=unearned, length_drift=drift, verifier_disagreement=disagree)
-        (tmp_path / stage / "train" / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+        (tmp_path / name / "train" / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     (tmp_path / "eval.json").write_text(json.dumps([
         {"scaffold": s, "tasks": 10, "samples": 1, "pass_at": {"1": p}, "mean_reward": p, "solved": int(10 * p),
          "cost": {"model_calls": c * 10}, "cost_per_solved": {"prompt_tokens": 30.0, "completion_tokens": 20.0,
-                                                               "model_calls": c / p, "tool_calls": 0.0, "seconds": 0.1}}
+                                                               "model_calls": c / p, "tool_calls": 0.0, "seconds": 0.1},
+         "intervals": {"pass@1": iv(p, p - 0.3, min(1.0, p + 0.2), "wilson"),
+                       "cost_per_solved.model_calls": iv(c / p, c / p - 0.5, None, "bootstrap-ratio")}}
         for s, p, c in (("none", 0.5, 1), ("best_of_n", 0.8, 4))]))
     return tmp_path
 
@@ -43,12 +69,42 @@ def run_folder(tmp_path):
 def test_markdown_and_html_hold_the_tables(tmp_path):
     md, page = write_report(run_folder(tmp_path))
     text = md.read_text()
-    assert "| rlvr | rlvr |  | 0.500 | 0.700 | 7/10 | expansion |" in text
-    assert "| best_of_n | 0.800 |" in text and "Scaffolded against amortized" in text
+    assert "| rlvr | rlvr | none | 0.500 [0.300, 0.700] | +0.100 [+0.000, +0.200] | 0.500 [0.400, 0.600] |" in text
+    assert "| best_of_n | 0.800 [0.500, 1.000] |" in text and "Scaffolded against amortized" in text
+    assert "2.00 [1.50, inf]" in text  # cost per solved task with an unbounded upper limit
+    assert "Handoff fidelity (best_of_n): 0.625 [0.400, 0.900]" in text
+    assert "1% of its task space of 713" in text and "No held-out task was trained on" in text
     assert page.read_text().count("data:image/png;base64,") == 4
     assert "| rlvr | 0.200 | 1.500 | 0.100 |" in text  # monitors: means, and the last step's drift
     assert "| sft |" not in text.split("Reward-hacking monitors")[1]  # a stage that logged none has no row
     assert "<td>0.100</td>" in page.read_text()
+
+
+def test_a_leak_of_held_out_tasks_into_training_is_reported(tmp_path):
+    folder = run_folder(tmp_path)
+    report = json.loads((folder / "report.json").read_text())
+    report["stages"][1]["trained"]["held_out"] = 3
+    (folder / "report.json").write_text(json.dumps(report))
+    md, _ = write_report(folder)
+    assert "**Held-out tasks were trained on**: rlvr" in md.read_text()
+
+
+def test_several_seeds_are_aggregated_with_claims(tmp_path):
+    from envgym.claims import aggregate
+
+    runs = [json.loads((run_folder(tmp_path / f"seed-{s}", seed=s, shift=0.1 * s) / "report.json").read_text())
+            for s in (0, 1, 2)]
+    for seed, r in zip((0, 1, 2), runs):
+        r["seed"] = seed
+    (tmp_path / "report.json").write_text(json.dumps(aggregate(runs)))
+    md, page = write_report(tmp_path)
+    text = md.read_text()
+    assert "# Pipeline demo: 3 seeds" in text
+    # sft's greedy change: 0.4, 0.5, 0.6 with paired intervals above zero on every seed
+    assert "- holds on every seed: sft raises greedy pass@1 by +0.500 on average" in text
+    # rlvr's greedy change: 0.1, 0.0, -0.1: beyond noise on no seed
+    assert "rlvr: no significant change in greedy pass@1 on any seed" in text
+    assert "| 2 | sft |" in text and page.read_text().count("data:image/png;base64,") == 4
 
 
 def screenshot(page, out):

@@ -25,7 +25,7 @@ import torch
 
 from envgym.learn.advantages import compute_advantages
 from envgym.learn.sequences import Batch, Sample, pad, sample
-from envgym.learn.traces import gold_traces, load_traces, retokenize
+from envgym.learn.traces import consolidated, gold_traces, load_traces, retokenize
 from envgym.types import Provenance, Trajectory
 
 
@@ -86,8 +86,9 @@ def _outcomes(trajectories: Sequence[Trajectory]) -> dict[str, float]:
 @dataclass
 class SFTConfig:
     source: str = "gold"
-    """``gold`` (the environment's gold policy on training tasks), a trajectory store (``.jsonl``), or a
-    dataset (a saved ``datasets`` folder, or a JSON Lines / Parquet file with a ``messages`` column)."""
+    """``gold`` (the environment's gold policy on training tasks, written in the form of the run's
+    scaffold: tool calls for ``tool_loop``), a trajectory store (``.jsonl``), or a dataset (a saved
+    ``datasets`` folder, or a JSON Lines / Parquet file with a ``messages`` column)."""
     examples_per_step: int = 32
     """Traces per optimizer step."""
     verified_only: bool = True
@@ -113,7 +114,7 @@ class SFT(Learner):
     def batch(self, trainer, step):
         n = self.config.examples_per_step
         if self._stored is None:
-            traces = gold_traces(_env(trainer), trainer.task_seeds(step, n), trainer.tokenizer)
+            traces = gold_traces(_env(trainer), trainer.task_seeds(step, n), trainer.tokenizer, _scaffold(trainer))
         else:
             traces = [self._stored[i] for i in _epoch_order(trainer, len(self._stored), step, n)]
         return [sample(t, ce_weight=1.0) for t in traces], {"traces": len(traces)}
@@ -126,6 +127,13 @@ def _epoch_order(trainer: Any, size: int, step: int, n: int) -> list[int]:
         epoch, position = divmod(i, size)
         out.append(int(trainer.rng(epoch, stream=7).permutation(size)[position]))
     return out
+
+
+def _scaffold(trainer: Any) -> Any:
+    """The run's scaffold (``TrainConfig.scaffold``), or None when the policy runs bare."""
+    from envgym.policy.scaffold import Scaffold
+
+    return trainer.scaffolded if isinstance(trainer.scaffolded, Scaffold) else None
 
 
 def _env(trainer: Any) -> Any:
@@ -390,10 +398,21 @@ class DistillConfig:
     """Samples per task (student's on-policy, teacher's off-policy)."""
     verified_only: bool = False
     """Off-policy: keep only teacher samples the verifier judged correct."""
+    teacher_scaffold: str = "none"
+    """Off-policy: the scaffold the teacher runs under (``tool_loop``, ``self_refine``, ...). Its
+    trajectories are consolidated: each becomes one answer after the bare prompt that carries
+    what the scaffold worked out (tool results written into the answer; ``Scaffold.bare_answer``)."""
+    teacher_scaffold_kwargs: dict = dataclasses.field(default_factory=dict)
+    """Keyword arguments for the teacher's scaffold, e.g. ``{"prompt": "brief"}``."""
 
 
 class Distill(Learner):
-    """Teacher-guided transfer; teacher and student may differ in size but must share a tokenizer."""
+    """Teacher-guided transfer; teacher and student may differ in size but must share a tokenizer.
+
+    With ``teacher_scaffold``, the transfer is consolidation: the teacher (often the student's own
+    earlier checkpoint) solves tasks with a scaffold around it, and the student learns to give the
+    same answers bare.
+    """
 
     name, consumes, Config = "distill", frozenset({"on_policy", "teacher"}), DistillConfig
 
@@ -418,11 +437,15 @@ class Distill(Learner):
             if self._teacher_policy is None:
                 import envgym
 
-                self._teacher_policy = envgym.make_policy("hf", self.teacher, trainer.tokenizer, name=f"teacher:{c.teacher}",
-                                                          device=trainer.device)
+                teacher = envgym.make_policy("hf", self.teacher, trainer.tokenizer, name=f"teacher:{c.teacher}",
+                                             device=trainer.device)
+                self._teacher_policy = envgym.make_scaffold(c.teacher_scaffold, teacher, **c.teacher_scaffold_kwargs)
             traces = trainer.rollout(seeds, c.samples_per_prompt, policy=self._teacher_policy, tag="teacher")
-            traces = [dataclasses.replace(t, provenance=Provenance("teacher", teacher_id=c.teacher)) for t in traces]
+            traces = [dataclasses.replace(t, provenance=Provenance("teacher", teacher_id=c.teacher, scaffold=c.teacher_scaffold))
+                      for t in traces]
             kept = [t for t in traces if t.correct or not c.verified_only]
+            if c.teacher_scaffold != "none":
+                kept = consolidated(_env(trainer), kept, self._teacher_policy, trainer.tokenizer)
             return [sample(t, ce_weight=1.0) for t in kept], {**_outcomes(traces), "kept": len(kept)}
         trajectories = trainer.rollout(seeds, c.samples_per_prompt, tag="student")
         plain = [sample(t, advantage=0.0) for t in trajectories]

@@ -38,10 +38,12 @@ class RunLog:
         if step == 0:
             shutil.rmtree(self.out / "rollouts", ignore_errors=True)
 
-    def log(self, metrics: Mapping[str, Any], trained: Sequence[str] | None = None) -> None:
+    def log(self, metrics: Mapping[str, Any], trained: Sequence[str] | None = None,
+            tasks: Sequence[str] | None = None) -> None:
+        """A step's metrics; ``trained``: the keys of the trajectories it trained on, ``tasks``: their tasks."""
         self._append("metrics.jsonl", dict(metrics))
         if trained is not None:
-            self._append("trained.jsonl", {"step": metrics["step"], "keys": list(trained)})
+            self._append("trained.jsonl", {"step": metrics["step"], "keys": list(trained), "tasks": list(tasks or ())})
         numbers = {k: v for k, v in metrics.items() if isinstance(v, (int, float)) and k != "step"}
         if self.config.tensorboard:
             if self._tb is None:

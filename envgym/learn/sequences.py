@@ -28,7 +28,7 @@ class Sample:
     ids: the tokens; mask: 1 on tokens that count in the loss (policy tokens, less masked ones);
     advantages / ce_weights: per-token weights (None: the part is off for this sample);
     rollout_logprobs: the engine's sampling log-probs per token (None where unknown);
-    key: the trajectory it came from (for the run's record of what was trained on).
+    key: the trajectory it came from, task_id: its task (for the run's record of what was trained on).
     """
 
     ids: tuple[int, ...]
@@ -37,6 +37,7 @@ class Sample:
     ce_weights: tuple[float, ...] | None
     rollout_logprobs: tuple[float | None, ...]
     key: str
+    task_id: str = ""
 
 
 def sample(trajectory: Trajectory, *, advantage: float | Sequence[float] | None = None,
@@ -56,7 +57,7 @@ def sample(trajectory: Trajectory, *, advantage: float | Sequence[float] | None 
             raise ValueError(f"per-token advantages for {trajectory.task_id}: {len(advantage)} values for {len(ids)} tokens")
         adv = tuple(float(a) * m for a, m in zip(advantage, policy))
     ce = None if ce_weight is None else tuple(ce_weight * m for m in policy)
-    return Sample(tuple(ids), mask, adv, ce, tuple(logprobs), trajectory_key(trajectory))
+    return Sample(tuple(ids), mask, adv, ce, tuple(logprobs), trajectory_key(trajectory), trajectory.task_id)
 
 
 @dataclass

@@ -15,19 +15,43 @@ from envgym.rollout.chat import TokenConversation
 from envgym.types import Message, Provenance, Trajectory, Turn
 
 
-def gold_traces(env: Any, seeds: Sequence[int], tokenizer: Any) -> list[Trajectory]:
-    """One verified trace per seed from the environment's gold policy (single turn)."""
+def gold_traces(env: Any, seeds: Sequence[int], tokenizer: Any, scaffold: Any = None) -> list[Trajectory]:
+    """One verified trace per seed from the environment's gold policy (single turn).
+
+    scaffold: a ``Scaffold`` the trace is written for: its opening messages (``prepare``) and its
+    way of reaching the gold answer (``demonstration``: tool calls with their real results, for
+    ``tool_loop``); the answer the environment judges is the gold one either way.
+    """
     env_id = env.spec.id if env.spec is not None else type(env).__name__
-    provenance = Provenance("off_policy", source=f"gold:{env_id}")
+    provenance = Provenance("off_policy", source=f"gold:{env_id}" + (f" via {scaffold.name}" if scaffold else ""))
     out = []
     for seed in seeds:
         obs, info = env.reset(seed=seed)
         answer = env.gold_action()
         _, reward, _, _, step_info = env.step(answer)
         verdict = step_info["verdict"]
-        messages = [*obs, {"role": "assistant", "content": answer}]
+        if scaffold is None:
+            messages = [*obs, {"role": "assistant", "content": answer}]
+        else:
+            messages = [*scaffold.prepare(obs), *scaffold.demonstration(answer)]
         out.append(from_messages(messages, tokenizer, provenance, env_id=env_id, task_id=info["task_id"], seed=seed,
                                  reward=float(reward), correct=verdict.correct, group_id=f"{env_id}:{seed}"))
+    return out
+
+
+def consolidated(env: Any, trajectories: Sequence[Trajectory], scaffold: Any, tokenizer: Any) -> list[Trajectory]:
+    """Scaffolded trajectories as bare ones: the environment's own prompt for each task (reset from
+    the trajectory's seed), then one answer that carries what the scaffold worked out
+    (``scaffold.bare_answer``: tool calls and results written into the answer). Token targets for
+    consolidation: they were not sampled as they stand, so they carry no log-probs."""
+    out = []
+    for t in trajectories:
+        obs, info = env.reset(seed=t.seed)
+        if info["task_id"] != t.task_id:
+            raise ValueError(f"consolidation: seed {t.seed} gives task {info['task_id']}, not {t.task_id}")
+        messages = [*obs, {"role": "assistant", "content": scaffold.bare_answer(t)}]
+        out.append(from_messages(messages, tokenizer, t.provenance, env_id=t.env_id, task_id=t.task_id, seed=t.seed,
+                                 reward=t.reward, correct=t.correct, group_id=t.group_id))
     return out
 
 

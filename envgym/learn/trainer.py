@@ -42,7 +42,7 @@ from typing import Any, Literal
 import numpy as np
 import torch
 
-from envgym.evaluate import EVAL_SEED_BASE  # held-out seeds start here; training seeds are drawn below it
+from envgym.heldout import EVAL_SEED_BASE, HeldOut, held_out  # training seeds are drawn below the base
 from envgym.learn.loss import LossConfig, LossInputs, policy_loss
 from envgym.learn.runlog import RunLog
 from envgym.learn.sequences import Sample, pad
@@ -114,6 +114,11 @@ class TrainConfig:
     """Environments stepped at once in this process (for sandboxed environments)."""
     overlap: bool = False
     """Step one half of the episodes while the model generates for the other (for slow environments)."""
+    scaffold: str = "none"
+    """The scaffold the policy is trained to run under (``tool_loop``, ``best_of_n``, ...): on-policy
+    rollouts and held-out evaluation go through it, and ``sft``'s gold traces take its form."""
+    scaffold_kwargs: dict[str, Any] = field(default_factory=dict)
+    """Keyword arguments for the scaffold, e.g. ``{"max_calls": 2}``."""
     second_verifier: str | None = None
     """A registered verifier (e.g. ``math``) that re-scores every rollout's final answer; the share
     where it and the environment disagree is logged as ``verifier_disagreement`` (a reward-hacking monitor)."""
@@ -155,13 +160,14 @@ class Trainer:
             self.model = _with_lora(self.model, config)
         self.learner = make_learner(config.learner, config.learner_config)
         self.policy = self._rollout_engine()
+        self.scaffolded = self._scaffolded()
         self.pool = self._pool()
         self.optimizer = _adamw([p for p in self.model.parameters() if p.requires_grad], config)
         warmup = max(config.warmup_steps, 0)
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda s: min(1.0, (s + 1) / (warmup + 1)))
         self.step = 0
         self._probe = None
-        self._held_out: set[str] | None = None
+        self._held_out: HeldOut | None = None
         self._rollout_calls = 0
         self._first_length: float | None = None
         self._second = None
@@ -183,20 +189,29 @@ class Trainer:
 
     def task_seeds(self, step: int, n: int, stream: int = 0) -> list[int]:
         """``n`` training task seeds for a step: reproducible, and never a held-out task."""
-        rng, held_out, out = self.rng(step, 1000 + stream), self.held_out_tasks(), []
+        rng, held, out = self.rng(step, 1000 + stream), self.held_out_tasks(), []
         while len(out) < n:
             seed = int(rng.integers(0, EVAL_SEED_BASE))
-            if self._task_id(seed) not in held_out:
+            if self._task_id(seed) not in held:
                 out.append(seed)
         return out
 
-    def held_out_tasks(self) -> set[str]:
+    def held_out(self) -> HeldOut:
+        """The held-out partition (``envgym.heldout``): ``eval_tasks`` distinct tasks training never draws."""
         if self._held_out is None:
-            self._held_out = {self._task_id(s) for s in self.eval_seeds()}
+            self._task_id(EVAL_SEED_BASE)  # makes the probe environment
+            part = held_out(self.config.env, self.config.env_kwargs, self.config.eval_tasks, env=self._probe)
+            if part.whole_space:
+                raise ValueError(f"{self.config.env}: eval_tasks={self.config.eval_tasks} holds out the whole task space "
+                                 f"({part.space} tasks), leaving nothing to train on; lower eval_tasks")
+            self._held_out = part
         return self._held_out
 
+    def held_out_tasks(self) -> set[str]:
+        return set(self.held_out().task_ids)
+
     def eval_seeds(self) -> list[int]:
-        return list(range(EVAL_SEED_BASE, EVAL_SEED_BASE + self.config.eval_tasks))
+        return list(self.held_out().seeds)
 
     def sampling(self, **overrides: Any) -> SamplingParams:
         c = self.config
@@ -206,18 +221,18 @@ class Trainer:
 
     def rollout(self, seeds: Sequence[int], group_size: int = 1, *, policy: Any = None, tag: str = "rollout",
                 sampling: SamplingParams | None = None) -> list[Trajectory]:
-        """Collect episodes for the current step (on-policy unless ``policy`` is another), stored
-        under ``rollouts/`` before they are returned, so a resumed step trains on the same ones."""
+        """Collect episodes for the current step (on-policy, under the run's scaffold, unless ``policy``
+        is another), stored under ``rollouts/`` before they are returned, so a resumed step trains on the same ones."""
         self._rollout_calls += 1
         params = sampling or self.sampling()
         config = RolloutConfig(group_size=group_size, sampling=params, max_context_tokens=self.config.max_context_tokens,
                                env_threads=self.config.env_threads, overlap=self.config.overlap)
         store = TrajectoryStore(self.out / "rollouts" / f"step-{self.step:06d}-{self._rollout_calls:02d}-{tag}.jsonl")
         if store.path.exists():  # a resumed step: some (or all) of these are stored already
-            collect(self.pool, policy or self.policy, seeds, config, store=store)
+            collect(self.pool, policy or self.scaffolded, seeds, config, store=store)
             found = list(store)
         else:  # written in the background while the step trains; joined before the checkpoint
-            found = collect(self.pool, policy or self.policy, seeds, config)
+            found = collect(self.pool, policy or self.scaffolded, seeds, config)
             self._writes.append(self._writer.submit(store.append, found))
         order = {seed: i for i, seed in reversed(list(enumerate(seeds)))}
         wanted = [t for t in found if t.seed in order and t.metadata.get("sample", 0) < group_size]
@@ -267,7 +282,7 @@ class Trainer:
         c = self.config
         if (c.eval_every and self.step % c.eval_every == 0) or self.step == c.steps:
             metrics.update(self.evaluate())
-        self._logger.log(metrics, trained=[s.key for s in samples])
+        self._logger.log(metrics, trained=[s.key for s in samples], tasks=sorted({s.task_id for s in samples}))
         if self.step % c.checkpoint_every == 0 or self.step == c.steps:
             self.save_checkpoint()
         return metrics
@@ -315,11 +330,11 @@ class Trainer:
             self.policy.update_weights(_plain_state_dict(self.model))
 
     def evaluate(self) -> dict[str, float]:
-        """Greedy pass@1 and mean reward on the held-out tasks (``envgym.evaluate``)."""
+        """Greedy pass@1 and mean reward on the held-out tasks, under the run's scaffold (``envgym.evaluate``)."""
         from envgym.evaluate import evaluate
 
-        result = evaluate(self.policy, self.config.env, tasks=self.config.eval_tasks, max_tokens=self.config.max_tokens,
-                          max_context_tokens=self.config.max_context_tokens, pool=self.pool)
+        result = evaluate(self.scaffolded, self.config.env, tasks=self.config.eval_tasks, max_tokens=self.config.max_tokens,
+                          max_context_tokens=self.config.max_context_tokens, pool=self.pool, partition=self.held_out())
         return {"eval_pass@1": result.pass_at[1], "eval_reward": result.mean_reward}
 
     # ---- checkpoints -----------------------------------------------------------------------------
@@ -392,6 +407,14 @@ class Trainer:
         tmp = self.out / "engine-init"
         export_model(self.model, self.tokenizer, tmp)
         return envgym.make_policy("vllm", str(tmp), name=Path(self.config.model).name)
+
+    def _scaffolded(self) -> Any:
+        """The rollout engine under the run's scaffold (the bare policy for ``none``)."""
+        import envgym
+
+        if self.config.scaffold == "none" and not self.config.scaffold_kwargs:
+            return self.policy
+        return envgym.make_scaffold(self.config.scaffold, self.policy, **self.config.scaffold_kwargs)
 
     def _pool(self) -> Any:
         c = self.config

@@ -115,6 +115,16 @@ class Scaffold:
         """The opening messages the model sees, from the environment's."""
         return [dict(m) for m in messages]
 
+    def demonstration(self, answer: str) -> list[dict]:
+        """The messages by which this scaffold reaches a given gold answer: a demonstration to train
+        on (``sft`` with ``TrainConfig.scaffold``). Most scaffolds answer in one message."""
+        return [{"role": "assistant", "content": answer}]
+
+    def bare_answer(self, trajectory: Any) -> str:
+        """One answer, for the bare prompt, that carries what this scaffold's trajectory worked out:
+        consolidation's target (``distill`` with ``teacher_scaffold``). Most scaffolds' last answer is one."""
+        return trajectory.turns[-1].text if trajectory.turns else ""
+
     def act(self, convs: Sequence[TokenConversation], params: SamplingParams, judge: Judge,
             max_context_tokens: int) -> list[Action]:
         """Play one turn in each conversation: append the kept tokens, return the answers."""
@@ -256,26 +266,63 @@ class ToolLoop(Scaffold):
     tool messages and the model goes on, up to ``max_calls`` model calls with tool calls per turn.
 
     tools: ``envgym.tools.Tool`` objects (default: the calculator). Their schemas and the call
-    format are added to the system message (``envgym.tools.tools_prompt``). The first
-    completion without a tool call is the answer the environment judges.
+    format are added to the system message (``envgym.tools.tools_prompt``; ``prompt="brief"``
+    lists them in a line each, for small models). The first completion without a tool call is
+    the answer the environment judges.
+
+    Demonstrations and consolidation (see ``Scaffold``): a worked gold answer's ``lhs = rhs``
+    lines become calculator calls on ``lhs`` with the calculator's own results; a trajectory's
+    calls and results become ``expression = result`` lines before its final answer, the form of a
+    worked solution, so the bare policy learns to write what the tool computed.
     """
 
     name = "tool_loop"
 
-    def __init__(self, policy: Policy, tools: Sequence[Any] | None = None, max_calls: int = 4) -> None:
+    def __init__(self, policy: Policy, tools: Sequence[Any] | None = None, max_calls: int = 4,
+                 prompt: Literal["full", "brief"] = "full") -> None:
         super().__init__(policy)
         from envgym.tools import calculator
 
         self.tools = {t.name: t for t in (tools if tools is not None else [calculator])}
         if max_calls < 0:
             raise ValueError(f"tool_loop needs max_calls >= 0, got {max_calls}")
-        self.max_calls = max_calls
+        if prompt not in ("full", "brief"):
+            raise ValueError(f"tool_loop prompt must be 'full' or 'brief', got {prompt!r}")
+        self.max_calls, self.prompt = max_calls, prompt
+
+    def demonstration(self, answer: str) -> list[dict]:
+        from envgym.tools.calls import call_text, run_tool_calls
+
+        messages: list[dict] = []
+        rest: list[str] = []
+        for line in answer.splitlines():
+            lhs, equals, _ = line.partition(" = ")
+            if equals and "calculator" in self.tools and len(messages) < 2 * self.max_calls and _calculable(lhs):
+                text = call_text("calculator", {"expression": lhs.strip()})
+                messages += [{"role": "assistant", "content": text},
+                             *(m.to_dict() for m in run_tool_calls(text, self.tools))]
+            else:
+                rest.append(line)
+        return [*messages, {"role": "assistant", "content": "\n".join(rest)}]
+
+    def bare_answer(self, trajectory: Any) -> str:
+        from envgym.tools.calls import ToolCall, parse_tool_calls
+
+        lines = []
+        for turn in trajectory.turns[:-1]:
+            calls = [c for c in parse_tool_calls(turn.text) if isinstance(c, ToolCall)]
+            for call, result in zip(calls, (m for m in turn.env_messages if m.role == "tool")):
+                shown = call.arguments.get("expression") if call.name == "calculator" and len(call.arguments) == 1 else None
+                if shown is None:
+                    shown = f"{call.name}({', '.join(f'{k}={v!r}' for k, v in call.arguments.items())})"
+                lines.append(f"{shown} = {result.content.strip()}")
+        return "\n".join([*lines, trajectory.turns[-1].text if trajectory.turns else ""])
 
     def prepare(self, messages):
         from envgym.tools import tools_prompt
 
         out = [dict(m) for m in messages]
-        block = tools_prompt(list(self.tools.values()))
+        block = tools_prompt(list(self.tools.values()), self.prompt)
         if out and out[0]["role"] == "system":
             out[0]["content"] = f"{out[0]['content']}\n\n{block}"
         else:
@@ -328,6 +375,13 @@ def _cost(prompt: Sequence[int], completions: Sequence[Completion]) -> Cost:
 def _attempt(text: str, verdict: Verdict | None) -> dict[str, Any]:
     return {"text": text, "reward": None if verdict is None else verdict.reward,
             "reason": None if verdict is None else verdict.reason}
+
+
+def _calculable(expression: str) -> bool:
+    """Whether a worked step's left side is plain arithmetic the calculator takes as written."""
+    import re
+
+    return bool(re.fullmatch(r"[\d\s+\-*/().^]+", expression)) and any(ch.isdigit() for ch in expression)
 
 
 def _reseed(params: SamplingParams, call: int) -> SamplingParams:

@@ -15,7 +15,7 @@ then reset so no KV computed with the old weights is reused. Going through a fil
 and one read of the model per update; that is cheap for the models envgym trains on one machine,
 and on a GPU cluster vLLM's NCCL weight-transfer engines are the tool for the job.
 
-On a machine without a GPU the defaults follow what vLLM's CPU backend needs (shared/MACHINE.md):
+On a machine without a GPU the defaults follow what vLLM's CPU backend needs:
 ``gpu_memory_utilization=0.2`` (the share of RAM set aside for the KV cache), ``float32`` and
 eager mode. vLLM starts worker processes with spawn, so a script that builds this policy needs
 the ``if __name__ == "__main__":`` guard.

@@ -207,8 +207,32 @@ def tool_map(tools: Tools) -> dict[str, Tool]:
 # ---- prompting ---------------------------------------------------------------------------
 
 
-def tools_prompt(tools: Tools) -> str:
-    """A system-prompt block listing the tools' schemas and the call format, as Qwen2.5's template writes it."""
+def call_text(name: str, arguments: Mapping[str, Any]) -> str:
+    """One ``<tool_call>`` block, as ``tools_prompt`` asks a model to write it.
+
+    >>> call_text("calculator", {"expression": "2 + 3"})
+    '<tool_call>\\n{"name": "calculator", "arguments": {"expression": "2 + 3"}}\\n</tool_call>'
+    """
+    return f"<tool_call>\n{json.dumps({'name': name, 'arguments': dict(arguments)})}\n</tool_call>"
+
+
+def tools_prompt(tools: Tools, style: str = "full") -> str:
+    """A system-prompt block listing the tools and the call format.
+
+    style: ``full``, the JSON schemas as Qwen2.5's template writes them; ``brief``, one line per tool
+    (its name, parameters and first sentence) and the call format, a few times shorter, for small
+    models with short contexts.
+    """
+    if style == "brief":
+        lines = []
+        for t in tool_map(tools).values():
+            schema = t.schema()["function"]
+            params = ", ".join(schema.get("parameters", {}).get("properties", {}))
+            lines.append(f"{schema['name']}({params}): {schema.get('description', '').split('. ')[0].rstrip('.')}.")
+        return ("Tools:\n" + "\n".join(lines) + '\nCall a tool as <tool_call>\n{"name": NAME, "arguments": {...}}\n'
+                "</tool_call>; its result comes back, then answer.")
+    if style != "full":
+        raise ValueError(f"tools_prompt style must be 'full' or 'brief', got {style!r}")
     schemas = "\n".join(json.dumps(t.schema(), ensure_ascii=False) for t in tool_map(tools).values())
     return (
         "# Tools\n\n"

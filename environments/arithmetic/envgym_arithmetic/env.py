@@ -15,6 +15,7 @@ not score by accident.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping
 
@@ -61,6 +62,11 @@ class ArithmeticEnv(TextEnv):
         task_id = "arith-" + hashlib.sha1(text.encode()).hexdigest()[:12]
         return Task(task_id, tuple(prompt), expr.value, {"expression": text, "tree": expr})
 
+    def task_count(self) -> int | None:
+        """Distinct problems at this difficulty: counted exactly for two operands (levels 1-2; 713 at
+        level 1), None above (millions)."""
+        return _two_operand_count(self.difficulty) if LEVELS[self.difficulty][0] == 2 else None
+
     def gold_action(self) -> str:
         expr: Expr = self.task.metadata["tree"]
         return "\n".join(expr.steps()) + f"\nThe answer is \\boxed{{{expr.value}}}."
@@ -76,3 +82,11 @@ class ArithmeticEnv(TextEnv):
             "no_answer": "I cannot compute this.",
             "empty": "",
         }
+
+
+@functools.cache
+def _two_operand_count(difficulty: int) -> int:
+    """Problems ``a op b`` of a two-operand level whose answer is neither operand (as generated)."""
+    _, high, ops, _ = LEVELS[difficulty]
+    apply = {"+": int.__add__, "-": int.__sub__, "*": int.__mul__}
+    return sum(apply[op](a, b) not in (a, b) for a in range(2, high + 1) for b in range(2, high + 1) for op in ops)

@@ -53,6 +53,10 @@ class CodeEnv(TextEnv):
         self.tests.open()  # outside the verifier's guard: a missing sandbox backend must raise, not score 0
         return self.verifier.verify(action, self.task.reference)
 
+    def task_count(self) -> int | None:
+        """One task per task: the space is the tasks."""
+        return len(self.tasks)
+
     def gold_action(self) -> str:
         return python_block(self.task.reference.reference)
 

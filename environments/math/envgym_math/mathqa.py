@@ -95,6 +95,10 @@ class MathQAEnv(TextEnv):
             return Verdict.fail("the answer restates the question instead of answering it", **verdict.details)
         return verdict
 
+    def task_count(self) -> int | None:
+        """One task per record: the space is the records."""
+        return len(self.records)
+
     def gold_action(self) -> str:
         return f"Working through the problem gives the final answer.\nThe answer is {boxed(self.task.reference)}."
 

@@ -67,6 +67,10 @@ class LookupEnv(ToolEnv):
         prompt = (self.system_with_tools(INSTRUCTIONS), Message("user", question.question))
         return Task(f"lookup-{question.id}", prompt, question.answers, {"question": question})
 
+    def task_count(self) -> int | None:
+        """One task per question: the space is the questions."""
+        return len(self.pool)
+
     def gold_action(self) -> str:
         """The gold search for the next hop; after the last hop, the answer."""
         question: Question = self.task.metadata["question"]
