@@ -8,7 +8,7 @@ ENV_PACKAGES := $(wildcard environments/*)
 # Integrations (reasoning-gym, TextArena): separate packages with entry points, installed the same way.
 PLUGIN_PACKAGES := $(wildcard plugins/*)
 
-.PHONY: setup system demo test bench clean
+.PHONY: setup system demo demo-tools test bench clean
 
 setup: $(STAMP) system
 
@@ -27,11 +27,17 @@ $(STAMP): pyproject.toml $(wildcard environments/*/pyproject.toml) $(wildcard pl
 	$(BIN)/pip uninstall -y -q torchvision torchaudio torchcodec
 	touch $(STAMP)
 
-# The main job: sft -> rlvr -> consolidation of self-refinement, each stage measured (runs/demo/report.html).
+# The main job: sft -> rlvr -> consolidation of self-refinement on 3 seeds, each stage measured with
+# intervals (runs/demo/report.html).
 demo: setup
 	$(BIN)/envgym list
 	$(BIN)/envgym pipeline run examples/demo.yaml --out runs/demo
 	cat runs/demo/report.md
+
+# Tool use learned under the tool loop, then consolidated into the bare policy (runs/tools/report.html).
+demo-tools: setup
+	$(BIN)/envgym pipeline run examples/tools.yaml --out runs/tools
+	cat runs/tools/report.md
 
 test: setup
 	$(BIN)/python -m pytest -q

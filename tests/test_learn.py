@@ -42,7 +42,7 @@ LEARNERS = {
     "sft": SFTConfig(examples_per_step=4),
     "rlvr": RLVRConfig(**SMALL),
     "process": ProcessConfig(**SMALL),
-    "refine": RefineConfig(prompts_per_step=4, group_size=2),
+    "refine": RefineConfig(prompts_per_step=4, group_size=2, keep_truncated=True),  # an untrained model never stops
     "guided": GuidedConfig(prompts_per_step=6, group_size=2, dynamic_sampling=False, overlong="none"),
     "distill": None,  # the teacher fixture fills it in
 }
@@ -268,3 +268,27 @@ def test_a_second_verifier_that_agrees_reports_zero(tmp_path):
     assert SecondVerifier(LETTER, {}, "exact").disagreements(episodes) == [False] * 8
     with pytest.raises(Exception, match="no-such-verifier"):
         SecondVerifier(LETTER, {}, "no-such-verifier")
+
+
+def test_refine_keeps_only_answers_worth_training_on():
+    """Verified answers cut off by max_tokens, reached through false steps, or repeated are not token targets."""
+    from envgym.types import Provenance, Trajectory, Turn, Verdict
+
+    def attempt(text, correct=True, finish="stop", task="t1"):
+        turn = Turn((1,), (2,), None, text, float(correct), verdict=Verdict.ok() if correct else Verdict.fail("no"),
+                    finish_reason=finish)
+        return Trajectory("e", task, 0, (), (turn,), float(correct), correct, Provenance("on_policy", policy_id="p"))
+
+    good = attempt("3 + 8 = 11\nThe answer is \\boxed{11}.")
+    attempts = [good, attempt(good.turns[0].text), attempt("4 + 8 = 11\nThe answer is \\boxed{11}."),
+                attempt("\\boxed{11} and then some more text that", finish="length"), attempt("12", correct=False),
+                attempt(good.turns[0].text, task="t2")]
+    plain = make_learner("refine", RefineConfig(distinct=False))  # keeps repeats and false steps, never cut-off answers
+    plain._steps = None
+    assert len(plain._keep(attempts)) == 4
+    strict = make_learner("refine", RefineConfig(check_steps="math-steps"))
+    import envgym
+
+    strict._steps = envgym.make_verifier("math-steps")
+    kept = strict._keep(attempts)
+    assert [(t.task_id, t.turns[0].text) for t in kept] == [("t1", good.turns[0].text), ("t2", good.turns[0].text)]

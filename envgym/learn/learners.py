@@ -204,7 +204,12 @@ class RLVR(Learner):
         return [float(v) for v in values]
 
     def _kept(self, t: Trajectory) -> bool:
-        return not (self.config.overlong == "mask" and t.turns and t.turns[-1].finish_reason == "length")
+        return not (self.config.overlong == "mask" and _truncated(t))
+
+
+def _truncated(t: Trajectory) -> bool:
+    """Whether the last answer was cut off by ``max_tokens`` rather than ended by the policy."""
+    return bool(t.turns) and t.turns[-1].finish_reason == "length"
 
 
 def _by_group(trajectories: Sequence[Trajectory]) -> list[list[Trajectory]]:
@@ -353,6 +358,16 @@ class RefineConfig:
     """Revisions per attempt."""
     rationalize: bool = True
     """For tasks with no verified attempt, try once more with the answer as a hint (STaR) and keep it if verified."""
+    keep_truncated: bool = False
+    """Keep verified answers that ``max_tokens`` cut off. Off by default: a right answer followed by text
+    that never ends teaches the policy not to stop, which lengthens every later sample (a collapse seen
+    on the tiny model)."""
+    check_steps: str | None = None
+    """A verifier (e.g. ``math-steps``) whose step rewards must all be 1 for a verified answer to be kept.
+    An outcome verifier keeps right answers reached through wrong steps (``4 + 8 = 11``, boxed 11, for
+    3 + 8); trained on, they teach the wrong steps."""
+    distinct: bool = True
+    """Keep each distinct verified answer to a task once (identical samples would weigh it several times)."""
 
 
 class Refine(Learner):
@@ -362,6 +377,12 @@ class Refine(Learner):
 
     name, consumes, Config = "refine", frozenset({"on_policy"}), RefineConfig
 
+    def setup(self, trainer):
+        super().setup(trainer)
+        import envgym
+
+        self._steps = envgym.make_verifier(self.config.check_steps) if self.config.check_steps else None
+
     def batch(self, trainer, step):
         from envgym.policy.scaffold import Rationalize, SelfRefine
 
@@ -369,17 +390,31 @@ class Refine(Learner):
         seeds = trainer.task_seeds(step, c.prompts_per_step)
         scaffold = SelfRefine(trainer.policy, max_revisions=c.max_revisions, critique=c.critique)
         attempts = trainer.rollout(seeds, c.group_size, policy=scaffold, tag="refine")
-        kept = [t for t in attempts if t.correct]
+        kept = self._keep(attempts)
         rationalised: list[Trajectory] = []
         if c.rationalize:
             solved = {t.seed for t in kept}
             failed = [s for s in seeds if s not in solved]
             if failed:
-                rationalised = [t for t in trainer.rollout(failed, 1, policy=Rationalize(trainer.policy), tag="rationalize")
-                                if t.correct]
+                rationalised = self._keep(trainer.rollout(failed, 1, policy=Rationalize(trainer.policy), tag="rationalize"))
         kept += rationalised
         return [sample(t, ce_weight=1.0) for t in kept], {**_outcomes(attempts), "kept": len(kept),
                                                            "rationalised": len(rationalised)}
+
+    def _keep(self, trajectories: Sequence[Trajectory]) -> list[Trajectory]:
+        """Verified answers that ended on their own, whose steps hold (with ``check_steps``), each once."""
+        c, seen, out = self.config, set(), []
+        for t in trajectories:
+            if not t.correct or (_truncated(t) and not c.keep_truncated):
+                continue
+            text = t.turns[-1].text if t.turns else ""
+            if self._steps is not None and not all(r == 1 for r in self._steps.verify(text, None).step_rewards or ()):
+                continue
+            if c.distinct and (t.task_id, text) in seen:
+                continue
+            seen.add((t.task_id, text))
+            out.append(t)
+        return out
 
 
 # ---- distill -----------------------------------------------------------------------------------
@@ -404,6 +439,9 @@ class DistillConfig:
     what the scaffold worked out (tool results written into the answer; ``Scaffold.bare_answer``)."""
     teacher_scaffold_kwargs: dict = dataclasses.field(default_factory=dict)
     """Keyword arguments for the teacher's scaffold, e.g. ``{"prompt": "brief"}``."""
+    teacher_temperature: float | None = None
+    """Off-policy: the teacher's sampling temperature (None: the run's ``temperature``; 0: greedy, its best
+    answer to each task)."""
 
 
 class Distill(Learner):
@@ -440,7 +478,8 @@ class Distill(Learner):
                 teacher = envgym.make_policy("hf", self.teacher, trainer.tokenizer, name=f"teacher:{c.teacher}",
                                              device=trainer.device)
                 self._teacher_policy = envgym.make_scaffold(c.teacher_scaffold, teacher, **c.teacher_scaffold_kwargs)
-            traces = trainer.rollout(seeds, c.samples_per_prompt, policy=self._teacher_policy, tag="teacher")
+            sampling = None if c.teacher_temperature is None else trainer.sampling(temperature=c.teacher_temperature)
+            traces = trainer.rollout(seeds, c.samples_per_prompt, policy=self._teacher_policy, tag="teacher", sampling=sampling)
             traces = [dataclasses.replace(t, provenance=Provenance("teacher", teacher_id=c.teacher, scaffold=c.teacher_scaffold))
                       for t in traces]
             kept = [t for t in traces if t.correct or not c.verified_only]

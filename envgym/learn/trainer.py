@@ -80,6 +80,11 @@ class TrainConfig:
     """AdamW weight decay."""
     warmup_steps: int = 0
     """Linear learning-rate warm-up."""
+    lr_schedule: Literal["constant", "cosine"] = "constant"
+    """After warm-up: ``constant``, or ``cosine`` decay to ``min_lr_ratio`` of ``lr`` at the last step
+    (a small model that has just learned a skill at a high rate can lose it again at that rate)."""
+    min_lr_ratio: float = 0.1
+    """The cosine schedule's final learning rate, as a share of ``lr``."""
     max_grad_norm: float = 1.0
     """Gradient clipping by global norm (0 turns it off)."""
     micro_batch: int = 64
@@ -137,6 +142,8 @@ class TrainConfig:
                 raise ValueError(f"TrainConfig.{name} must be at least 1, got {getattr(self, name)}")
         if self.precision not in ("fp32", "bf16"):
             raise ValueError(f"TrainConfig.precision must be 'fp32' or 'bf16', got {self.precision!r}")
+        if self.lr_schedule not in ("constant", "cosine"):
+            raise ValueError(f"TrainConfig.lr_schedule must be 'constant' or 'cosine', got {self.lr_schedule!r}")
         if self.policy not in ("hf", "vllm"):
             raise ValueError(f"TrainConfig.policy must be 'hf' or 'vllm', got {self.policy!r}")
 
@@ -163,8 +170,7 @@ class Trainer:
         self.scaffolded = self._scaffolded()
         self.pool = self._pool()
         self.optimizer = _adamw([p for p in self.model.parameters() if p.requires_grad], config)
-        warmup = max(config.warmup_steps, 0)
-        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda s: min(1.0, (s + 1) / (warmup + 1)))
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda s: lr_factor(s, config))
         self.step = 0
         self._probe = None
         self._held_out: HeldOut | None = None
@@ -497,6 +503,24 @@ def _adamw(params: list[Any], config: TrainConfig) -> torch.optim.Optimizer:
         return torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay, fused=True)
     except (RuntimeError, TypeError):
         return torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
+
+
+def lr_factor(step: int, config: TrainConfig) -> float:
+    """The learning rate at optimizer step ``step`` as a share of ``config.lr``.
+
+    >>> c = TrainConfig(env="x", steps=11, lr_schedule="cosine", min_lr_ratio=0.0)
+    >>> [round(lr_factor(s, c), 3) for s in (0, 5, 10)]
+    [1.0, 0.5, 0.0]
+    >>> lr_factor(0, TrainConfig(env="x", warmup_steps=3))   # warm-up: a quarter of lr at the first step
+    0.25
+    """
+    warmup = max(config.warmup_steps, 0)
+    if step < warmup:
+        return (step + 1) / (warmup + 1)
+    if config.lr_schedule == "constant":
+        return 1.0
+    progress = min(1.0, (step - warmup) / max(config.steps - 1 - warmup, 1))
+    return config.min_lr_ratio + (1 - config.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * progress))
 
 
 def _seed_everything(seed: int) -> None:
