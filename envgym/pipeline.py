@@ -86,6 +86,9 @@ class Pipeline:
     seeds: tuple[int, ...] = (0,)
     scaffolds: tuple[str, ...] = ()
     scaffold_kwargs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    scaffold_stages: Mapping[str, str] = field(default_factory=dict)
+    """Scaffold -> the stage whose checkpoint it runs on in the final comparison (default: the last
+    stage's). For consolidation: the teacher under its scaffold against the consolidated bare policy."""
 
 
 GATES = {"max_attrition", "min_pass1"}
@@ -109,7 +112,19 @@ def load(path: str | Path, seeds: int | None = None) -> Pipeline:
     return Pipeline(raw.get("name", Path(path).stem), str(raw.get("model", "tiny")), stages,
                     int(ev.get("tasks", 100)), int(ev.get("samples", 4)), int(ev.get("max_tokens", 64)),
                     ev.get("env", stages[0].env), dict(ev.get("env_kwargs", stages[0].env_kwargs)),
-                    _seeds(path, raw, seeds), tuple(ev.get("scaffolds", ())), dict(ev.get("scaffold_kwargs", {})))
+                    _seeds(path, raw, seeds), tuple(ev.get("scaffolds", ())), dict(ev.get("scaffold_kwargs", {})),
+                    _scaffold_stages(path, ev, stages))
+
+
+def _scaffold_stages(path: str | Path, ev: Mapping[str, Any], stages: tuple[Stage, ...]) -> dict[str, str]:
+    chosen = dict(ev.get("scaffold_stages", {}))
+    names = [s.name for s in stages]
+    for scaffold, stage in chosen.items():
+        if scaffold not in ev.get("scaffolds", ()):
+            raise PipelineError(f"{path}: eval.scaffold_stages names {scaffold!r}, which is not in eval.scaffolds")
+        if stage not in names:
+            raise PipelineError(f"{path}: eval.scaffold_stages.{scaffold} = {stage!r} is no stage; stages: {names}")
+    return chosen
 
 
 def _seeds(path: str | Path, raw: Mapping[str, Any], override: int | None) -> tuple[int, ...]:
@@ -212,7 +227,7 @@ def run_seed(pipeline: Pipeline, seed: int, out: Path, progress: bool = True) ->
             report["stopped"] = {"stage": stage.name, "gate": failed}
             break
     if pipeline.scaffolds and not report["stopped"]:
-        rows = _scaffolded(out, model, pipeline, seed, partition, progress)
+        rows = _scaffolded(out, model, checkpoints, pipeline, seed, partition, progress)
         report["scaffolds"] = [{"scaffold": r["scaffold"], "pass@1": r["pass_at"]["1"], "interval": r["intervals"].get("pass@1")}
                                for r in rows]
         report["handoff_fidelity"] = _fidelity(rows)
@@ -310,18 +325,22 @@ def _gate(stage: Stage, record: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _scaffolded(out: Path, model: str, pipeline: Pipeline, seed: int, partition: HeldOut,
-                progress: bool) -> list[dict[str, Any]]:
-    """The final model bare and under each scaffold, greedy, with cost (``eval.json``)."""
+def _scaffolded(out: Path, model: str, checkpoints: Mapping[str, str], pipeline: Pipeline, seed: int,
+                partition: HeldOut, progress: bool) -> list[dict[str, Any]]:
+    """The final model bare and under each scaffold (or the checkpoint ``eval.scaffold_stages`` names),
+    greedy, with cost (``eval.json``)."""
     from envgym.evaluate import evaluate_scaffolds
 
     cached = out / "eval.json"
     if cached.exists():
         return json.loads(cached.read_text())
-    results = evaluate_scaffolds(hf_policy(model, seed=seed), pipeline.eval_env, pipeline.scaffolds,
-                                 pipeline.scaffold_kwargs, max_tokens=pipeline.eval_max_tokens,
-                                 env_kwargs=pipeline.eval_env_kwargs, progress=progress, partition=partition)
-    rows = [r.to_dict() for r in results]
+    rows = []
+    for name in pipeline.scaffolds:
+        stage = pipeline.scaffold_stages.get(name)
+        result, = evaluate_scaffolds(hf_policy(checkpoints[stage] if stage else model, seed=seed), pipeline.eval_env,
+                                     [name], pipeline.scaffold_kwargs, max_tokens=pipeline.eval_max_tokens,
+                                     env_kwargs=pipeline.eval_env_kwargs, progress=progress, partition=partition)
+        rows.append({**result.to_dict(), "stage": stage or (pipeline.stages[-1].name if pipeline.stages else "start")})
     cached.write_text(json.dumps(rows, indent=2))
     return rows
 

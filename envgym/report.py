@@ -49,7 +49,8 @@ def write_report(run: str | Path) -> tuple[Path, Path]:
 
 HEAD = ["stage", "learner", "scaffold", "greedy pass@1", "change", "sampled pass@1", "change", "pass@k", "support",
         "dominant role"]
-SCAFFOLD_HEAD = ["scaffold", "pass@1", "mean reward", "solved", "tokens / solved", "calls / solved", "tool calls / solved"]
+SCAFFOLD_HEAD = ["scaffold", "pass@1", "mean reward", "solved", "tokens / solved", "calls / solved", "tool calls / solved",
+                 "checkpoint of"]
 MONITOR_HEAD = ["stage", "unearned reward (mean)", "length drift (last step)", "second-verifier disagreement (mean)"]
 MONITORS = ("unearned_reward", "length_drift", "verifier_disagreement")
 
@@ -134,7 +135,7 @@ def _scaffold_rows(scaffolds: Sequence[Mapping[str, Any]]) -> list[list[str]]:
         rows.append([r["scaffold"], pass1, f"{r['mean_reward']:.3f}", f"{r['solved']}/{r['tasks'] * r['samples']}",
                      _cost(iv.get("cost_per_solved.tokens"), tokens, ".0f"),
                      _cost(iv.get("cost_per_solved.model_calls"), per["model_calls"], ".2f"),
-                     _cost(iv.get("cost_per_solved.tool_calls"), per["tool_calls"], ".2f")])
+                     _cost(iv.get("cost_per_solved.tool_calls"), per["tool_calls"], ".2f"), r.get("stage", "")])
     return rows
 
 

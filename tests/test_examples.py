@@ -52,6 +52,8 @@ def test_the_tool_use_demo_runs_end_to_end(tmp_path):
     assert tool_sft["scaffold"] == tool_rlvr["scaffold"] == "tool_loop" and consolidate["scaffold"] == "none"
     rows = {r["scaffold"]: r for r in json.loads((tmp_path / "eval.json").read_text())}
     assert set(rows) == {"none", "tool_loop"}
+    # the teacher under its scaffold against the consolidated policy bare (eval.scaffold_stages)
+    assert (rows["tool_loop"]["stage"], rows["none"]["stage"]) == ("tool-rlvr", "consolidate")
     # the tool loop pays for its calls: more model calls per episode than the bare policy
     assert rows["tool_loop"]["cost"]["model_calls"] >= rows["none"]["cost"]["model_calls"]
     teacher = sorted((tmp_path / "consolidate" / "train" / "rollouts").glob("*teacher*.jsonl"))
