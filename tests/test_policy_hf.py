@@ -8,6 +8,7 @@ different steps, some runs name a few of its greedy tokens as extra end-of-turn 
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 import pytest
 
@@ -212,3 +213,29 @@ def test_a_training_model_generates_in_eval_mode_and_stays_training(model, token
 def test_unknown_decode_is_refused(model, tokenizer):
     with pytest.raises(ValueError, match="decode must be"):
         HFPolicy(model, tokenizer, decode="beam")
+
+
+def test_row_seeds_make_a_prompts_samples_independent_of_its_batch(model, tokenizer, prompts):
+    """With row seeds a prompt samples the same tokens alone, beside others, in any order or batch size."""
+    params = SamplingParams(temperature=1.0, max_tokens=24, seed=1, row_seeds=(11, 22, 33))
+    together = HFPolicy(model, tokenizer).generate(prompts, params)
+    alone = [HFPolicy(model, tokenizer).generate([p], dataclasses.replace(params, row_seeds=(s,)))[0]
+             for p, s in zip(prompts, params.row_seeds)]
+    reordered = HFPolicy(model, tokenizer, batch_size=2).generate(prompts[::-1], params.rows([2, 1, 0]))[::-1]
+    tokens = lambda groups: [[c.token_ids for c in g] for g in groups]  # noqa: E731
+    assert tokens(together) == tokens(alone) == tokens(reordered)
+    other = HFPolicy(model, tokenizer).generate(prompts, dataclasses.replace(params, row_seeds=(12, 22, 33)))
+    assert tokens(other)[1:] == tokens(together)[1:] and tokens(other)[0] != tokens(together)[0]
+
+
+def test_row_seeded_copies_differ_and_follow_the_model(model, tokenizer, prompts):
+    """A group's copies draw apart, and row-seeded draws follow the model's distribution (a chi-square check)."""
+    from envgym.policy.hf import _uniforms
+
+    groups = HFPolicy(model, tokenizer).generate(prompts[:1], SamplingParams(n=6, max_tokens=16, row_seeds=(5,)))
+    assert len({c.token_ids for c in groups[0]}) > 1
+    u = _uniforms(torch.arange(20000, dtype=torch.long) * 7919 - 2**40, 3).squeeze(-1)
+    assert 0 <= float(u.min()) and float(u.max()) < 1
+    counts = torch.histc(u.float(), bins=10, min=0, max=1)
+    chi2 = float(((counts - 2000) ** 2 / 2000).sum())
+    assert chi2 < 27.9  # 9 degrees of freedom, p = 0.001

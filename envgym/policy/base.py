@@ -12,6 +12,7 @@ log pi; ``logprobs`` is None where a backend cannot report them (some hosted API
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,10 @@ class SamplingParams:
     stop: strings that end a completion (the stop string is kept in the text and tokens).
     n: completions per prompt (a GRPO group).
     seed: makes sampling reproducible where the backend allows it.
+    row_seeds: one seed per prompt, overriding ``seed``: each prompt's samples then depend on its
+        own seed only, not on which other prompts share its batch or where it sits in it. The
+        collector sets them from each episode's task, sample and turn (``RolloutConfig.episode_seeds``),
+        so ranks that split a step's episodes between them sample exactly what one process would.
     """
 
     temperature: float = 1.0
@@ -38,6 +43,7 @@ class SamplingParams:
     stop: tuple[str, ...] = ()
     n: int = 1
     seed: int | None = None
+    row_seeds: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.temperature < 0:
@@ -46,6 +52,20 @@ class SamplingParams:
             raise ValueError(f"top_p must be in (0, 1], got {self.top_p}")
         if self.max_tokens < 1 or self.n < 1:
             raise ValueError(f"max_tokens and n must be at least 1, got {self.max_tokens} and {self.n}")
+
+    def rows(self, indices: Sequence[int]) -> SamplingParams:
+        """These parameters for a sub-batch: the prompts at ``indices`` keep their row seeds."""
+        if self.row_seeds is None:
+            return self
+        return dataclasses.replace(self, row_seeds=tuple(self.row_seeds[i] for i in indices))
+
+    def prompt_seeds(self, count: int) -> list[int | None]:
+        """One seed per prompt of a ``count``-prompt batch: the row seeds, or ``request_seeds``."""
+        if self.row_seeds is None:
+            return request_seeds(self.seed, count)
+        if len(self.row_seeds) != count:
+            raise ValueError(f"SamplingParams.row_seeds holds {len(self.row_seeds)} seeds for {count} prompts")
+        return [s & (2**62 - 1) for s in self.row_seeds]
 
 
 @dataclass(frozen=True)
@@ -120,3 +140,22 @@ def request_seeds(seed: int | None, count: int) -> list[int | None]:
         return [None] * count
     rng = random.Random(seed)
     return [rng.getrandbits(62) for _ in range(count)]
+
+
+MASK64 = 2**64 - 1
+
+
+def mix_seed(*parts: int) -> int:
+    """A 62-bit seed that depends on every part and their order (splitmix64 over the parts).
+
+    >>> mix_seed(1, 2) != mix_seed(2, 1) and mix_seed(1, 2) == mix_seed(1, 2)
+    True
+    >>> 0 <= mix_seed(-5, 2**70) < 2**62
+    True
+    """
+    x = 0x9E3779B97F4A7C15
+    for part in parts:
+        x = (x ^ (int(part) & MASK64)) * 0xBF58476D1CE4E5B9 & MASK64
+        x = (x ^ (x >> 31)) * 0x94D049BB133111EB & MASK64
+        x ^= x >> 29
+    return x >> 2

@@ -30,7 +30,9 @@ Both paths keep the Policy contract:
   completes a stop string, which is kept too (tokens and text); ``finish_reason`` is "stop" then
   and "length" when ``max_tokens`` ran out;
 - with ``seed`` the loop draws from its own ``torch.Generator``, so sampling is reproducible and
-  the caller's global RNG is untouched (generate runs under a forked, reseeded global RNG).
+  the caller's global RNG is untouched (generate runs under a forked, reseeded global RNG);
+- with ``row_seeds`` each row draws from its own seed (a counter-based hash), so a prompt's
+  samples do not depend on the batch it is in (data-parallel ranks sample what one process would).
 
 The model is put in eval mode while it generates and its modes are restored afterwards: the
 trainer shares it and may have left it training.
@@ -44,7 +46,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from envgym.policy.base import Completion, FinishReason, SamplingParams
+from envgym.policy.base import MASK64, Completion, FinishReason, SamplingParams, mix_seed
 
 Decode = Literal["loop", "generate"]
 
@@ -100,13 +102,23 @@ class HFPolicy:
         import torch
 
         flat = [list(p) for p in prompts for _ in range(params.n)]
+        seeds = _row_seeds(params, len(prompts))
         done: list[Completion] = []
         loop = self.decode == "loop"
         generator = None if params.seed is None or not loop else torch.Generator(self.device).manual_seed(params.seed)
-        with _seeded(None if loop else params.seed), _eval_mode(self.model), torch.inference_mode():
+        whole_batch_seed = None if loop or seeds is not None else params.seed
+        with _seeded(whole_batch_seed), _eval_mode(self.model), torch.inference_mode():
             for start in range(0, len(flat), self.batch_size):
                 chunk = flat[start : start + self.batch_size]
-                done.extend(self._loop_batch(chunk, params, generator) if loop else self._generate_batch(chunk, params))
+                if loop:
+                    rows = None if seeds is None else torch.tensor(seeds[start : start + self.batch_size], device=self.device)
+                    done.extend(self._loop_batch(chunk, params, generator, rows))
+                elif seeds is None:
+                    done.extend(self._generate_batch(chunk, params))
+                else:  # generate draws for the whole batch at once: a row seed means a batch of one
+                    for row, seed in zip(chunk, seeds[start : start + self.batch_size]):
+                        with _seeded(seed):
+                            done.extend(self._generate_batch([row], params))
         return [done[i * params.n : (i + 1) * params.n] for i in range(len(prompts))]
 
     def _left_pad(self, prompts: list[list[int]]) -> tuple[Any, Any]:
@@ -121,11 +133,13 @@ class HFPolicy:
             mask[row, width - len(p):] = 1
         return ids.to(self.device), mask.to(self.device)
 
-    def _loop_batch(self, prompts: list[list[int]], params: SamplingParams, generator: Any) -> list[Completion]:
+    def _loop_batch(self, prompts: list[list[int]], params: SamplingParams, generator: Any,
+                    seeds: Any = None) -> list[Completion]:
         """Prefill once, then one cached forward per token until every row has ended.
 
         Rows that have ended are dropped from the batch (and the cache) once they are half of it,
-        so a few long completions do not drag a full batch along.
+        so a few long completions do not drag a full batch along. With ``seeds`` (int64, one per
+        row) each row's t-th draw is a hash of its seed and t (``_uniforms``), not ``generator``'s.
         """
         import torch
 
@@ -142,7 +156,8 @@ class HFPolicy:
         alive = torch.ones(rows, dtype=torch.bool, device=device)
         for t in range(steps):
             logits = logits.float()
-            token = _sample(logits, params, generator, suppress)
+            uniform = None if seeds is None or params.temperature == 0 else _uniforms(seeds[live], t)
+            token = _sample(logits, params, generator, suppress, uniform)
             tokens[live, t] = token
             logprobs[live, t] = logits.log_softmax(-1).gather(-1, token[:, None]).squeeze(-1)
             ended = alive & (token[:, None] == eos).any(-1)
@@ -269,8 +284,11 @@ def _distinct(prompts: list[list[int]]) -> tuple[list[list[int]], list[int]]:
     return distinct, copy_of
 
 
-def _sample(logits: Any, params: SamplingParams, generator: Any, suppress: int | None) -> Any:
-    """One token per row (batch,) from float logits (batch, vocab): greedy, or tempered and top-p."""
+def _sample(logits: Any, params: SamplingParams, generator: Any, suppress: int | None, uniform: Any = None) -> Any:
+    """One token per row (batch,) from float logits (batch, vocab): greedy, or tempered and top-p.
+
+    uniform: each row's uniform number in [0, 1) (batch, 1), float64; drawn from ``generator`` when None.
+    """
     import torch
 
     if suppress is not None:
@@ -279,9 +297,9 @@ def _sample(logits: Any, params: SamplingParams, generator: Any, suppress: int |
         return logits.argmax(-1)
     probs = torch.softmax(logits / params.temperature, dim=-1)
     if params.top_p == 1:
-        return _draw(probs, generator)
+        return _draw(probs, generator, uniform)
     probs, tokens = _nucleus(probs, params.top_p)
-    return tokens.gather(-1, _draw(probs, generator)[:, None]).squeeze(-1)
+    return tokens.gather(-1, _draw(probs, generator, uniform)[:, None]).squeeze(-1)
 
 
 def _nucleus(probs: Any, top_p: float) -> tuple[Any, Any]:
@@ -302,7 +320,7 @@ def _nucleus(probs: Any, top_p: float) -> tuple[Any, Any]:
         k *= 2
 
 
-def _draw(probs: Any, generator: Any) -> Any:
+def _draw(probs: Any, generator: Any, uniform: Any = None) -> Any:
     """One index per row of ``probs`` (batch, k; non-negative, not necessarily normalised).
 
     Inverts each row's cumulative distribution at one uniform draw: ``torch.multinomial`` draws a
@@ -313,9 +331,47 @@ def _draw(probs: Any, generator: Any) -> Any:
 
     cdf = probs.double().cumsum(-1)
     total = cdf[:, -1:]
-    u = torch.rand(total.shape, generator=generator, dtype=total.dtype, device=total.device) * total
+    if uniform is None:
+        uniform = torch.rand(total.shape, generator=generator, dtype=total.dtype, device=total.device)
+    u = uniform * total
     u = torch.minimum(u, torch.nextafter(total, torch.zeros_like(total)))  # below the total, whatever the rounding
     return torch.searchsorted(cdf, u, right=True).squeeze(-1)
+
+
+def _signed(value: int) -> int:
+    """A 64-bit pattern as the int64 that holds it."""
+    value &= MASK64
+    return value - 2**64 if value >= 2**63 else value
+
+
+_GAMMA, _MIX1, _MIX2 = 0x9E3779B97F4A7C15, _signed(0xBF58476D1CE4E5B9), _signed(0x94D049BB133111EB)
+
+
+def _shifted(x: Any, bits: int) -> Any:
+    """``x >> bits`` on the 64-bit patterns of int64 ``x`` (logical: zeros shifted in)."""
+    return (x >> bits) & ((1 << (64 - bits)) - 1)
+
+
+def _uniforms(seeds: Any, t: int) -> Any:
+    """Uniform numbers in [0, 1), float64 (batch, 1): splitmix64 of each row's seed at counter ``t``.
+
+    Counter-based, so a row's t-th number depends on its seed and t alone: not on the rows beside
+    it, the batch size, or rows dropped from the batch. int64 arithmetic wraps around, which is
+    the modular arithmetic splitmix64 is defined with.
+    """
+    x = seeds + _signed((t + 1) * _GAMMA)
+    x = (x ^ _shifted(x, 30)) * _MIX1
+    x = (x ^ _shifted(x, 27)) * _MIX2
+    x = x ^ _shifted(x, 31)
+    return (_shifted(x, 11).double() * 2.0**-53)[:, None]
+
+
+def _row_seeds(params: SamplingParams, prompts: int) -> list[int] | None:
+    """One seed per generated row (prompt x copy) from ``params.row_seeds``, or None."""
+    if params.row_seeds is None:
+        return None
+    per_prompt = params.prompt_seeds(prompts)
+    return [_signed(mix_seed(seed, copy)) for seed in per_prompt for copy in range(params.n)]
 
 
 def _kv_cache(config: Any, capacity: int, most: int | None = None) -> Any:

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from envgym.policy.base import Completion, FinishReason, SamplingParams, request_seeds, sampled_and_copied
+from envgym.policy.base import Completion, FinishReason, SamplingParams, sampled_and_copied
 
 _FINISH: dict[str, FinishReason] = {"stop": "stop", "length": "length"}
 _TOKEN_ID = "token_id:"
@@ -68,7 +68,7 @@ class OpenAIPolicy:
 
     def generate(self, prompts: Sequence[Sequence[int]], params: SamplingParams) -> list[list[Completion]]:
         """For each token-id prompt, ``params.n`` completions (requests run concurrently)."""
-        seeds = request_seeds(params.seed, len(prompts))
+        seeds = params.prompt_seeds(len(prompts))
         calls = [self._pool.submit(self._request, [int(t) for t in p], params, seed) for p, seed in zip(prompts, seeds)]
         try:
             return [call.result() for call in calls]

@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from envgym.policy.base import Completion, Policy, SamplingParams
+from envgym.policy.base import Completion, Policy, SamplingParams, mix_seed
 from envgym.rollout.chat import TokenConversation, completion_text
 from envgym.types import Cost, Message, Verdict
 
@@ -220,9 +220,9 @@ class SelfRefine(Scaffold):
                     sides[i].add_messages(note or [{"role": "user", "content": REVISE}])
             else:
                 self._critique([sides[i] for i in open_], open_, costs,
-                               _reseed(params, 2 * round_ + 1))
+                               _reseed(params.rows(open_), 2 * round_ + 1))
             prompts_ = [tuple(sides[i].ids) for i in open_]
-            outs = self.policy.generate([list(p) for p in prompts_], _reseed(params, 2 * round_ + 2))
+            outs = self.policy.generate([list(p) for p in prompts_], _reseed(params.rows(open_), 2 * round_ + 2))
             for i, prompt, group in zip(open_, prompts_, outs):
                 current[i], revised[i] = group[0], True
                 costs[i] += _cost(prompt, group)
@@ -337,7 +337,7 @@ class ToolLoop(Scaffold):
         open_ = list(range(len(convs)))
         for call in range(self.max_calls + 1):
             prompts = [tuple(convs[i].ids) for i in open_]
-            outs = self.policy.generate([list(p) for p in prompts], _reseed(params, call))
+            outs = self.policy.generate([list(p) for p in prompts], _reseed(params.rows(open_), call))
             still = []
             for i, prompt, group in zip(open_, prompts, outs):
                 text = convs[i].add_completion(group[0])
@@ -386,5 +386,9 @@ def _calculable(expression: str) -> bool:
 
 def _reseed(params: SamplingParams, call: int) -> SamplingParams:
     """Distinct reproducible seeds for a scaffold's successive calls within one turn."""
-    return params if params.seed is None or call == 0 else dataclasses.replace(params, seed=params.seed + 7919 * call)
+    if call == 0:
+        return params
+    if params.row_seeds is not None:
+        params = dataclasses.replace(params, row_seeds=tuple(mix_seed(s, call) for s in params.row_seeds))
+    return params if params.seed is None else dataclasses.replace(params, seed=params.seed + 7919 * call)
 

@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from envgym.policy.base import Completion, FinishReason, SamplingParams, request_seeds, sampled_and_copied
+from envgym.policy.base import Completion, FinishReason, SamplingParams, sampled_and_copied
 
 _FINISH: dict[str, FinishReason] = {"stop": "stop", "length": "length"}
 _EMBEDDING = "model.embed_tokens.weight"  # the input embedding's name in Llama-style checkpoints
@@ -94,7 +94,7 @@ class VLLMPolicy:
             return []
         requests = [TokensPrompt(prompt_token_ids=[int(t) for t in p]) for p in prompts]
         n, copies = sampled_and_copied(params)
-        seeds = request_seeds(params.seed, len(requests))
+        seeds = params.prompt_seeds(len(requests))
         outputs = self.llm.generate(requests, [self._sampling(params, n, s) for s in seeds], use_tqdm=False)
         return [[self._completion(o) for o in out.outputs] * copies for out in outputs]
 

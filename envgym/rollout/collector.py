@@ -28,7 +28,7 @@ from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from envgym.policy.base import Policy, SamplingParams
+from envgym.policy.base import Policy, SamplingParams, mix_seed
 from envgym.policy.scaffold import Action, Bare, Judge, Scaffold, Segment
 from envgym.rollout.chat import TokenConversation
 from envgym.rollout.pool import EnvPool, LocalEnvPool
@@ -56,6 +56,11 @@ class RolloutConfig:
         clock, so use True or False where runs must repeat exactly.
     env_threads: environments stepped at once when ``collect`` builds the pool from an id
         (``LocalEnvPool.threads``); raise it for sandboxed or otherwise waiting environments.
+    episode_seeds: seed each episode's sampling by its own (``sampling.seed``, task seed, sample,
+        turn) rather than by its batch (``SamplingParams.row_seeds``): an episode then samples the
+        same tokens whichever episodes it is batched with, so a step's episodes can be split over
+        processes (data-parallel training) or chunked differently and still give the same run.
+        Needs ``sampling.seed``.
     """
 
     group_size: int = 1
@@ -65,6 +70,11 @@ class RolloutConfig:
     progress: bool = False
     overlap: bool | None = False
     env_threads: int = 1
+    episode_seeds: bool = False
+
+    def __post_init__(self) -> None:
+        if self.episode_seeds and self.sampling.seed is None:
+            raise ValueError("RolloutConfig.episode_seeds needs a sampling seed (SamplingParams.seed)")
 
 
 @dataclass
@@ -94,17 +104,19 @@ def collect(
     config: RolloutConfig = RolloutConfig(),
     store: TrajectoryStore | None = None,
     env_kwargs: Mapping[str, Any] | None = None,
+    skip: set[str] | frozenset[str] = frozenset(),
 ) -> list[Trajectory]:
     """Play one episode per (seed, sample) with ``policy`` and return the new trajectories.
 
     envs: an environment id (played in this process) or an ``EnvPool`` (e.g. Ray actors).
     policy: a policy, or a scaffold around one (``envgym.policy.scaffold``).
     With a ``store``, episodes already in it are skipped (resume) and every finished chunk is
-    appended to it before the next starts.
+    appended to it before the next starts. Episodes whose keys (``env:seed#sample``) are in
+    ``skip`` are not played either.
     """
     scaffold = policy if isinstance(policy, Scaffold) else Bare(policy)
     pool = LocalEnvPool(envs, dict(env_kwargs or {}), config.env_threads) if isinstance(envs, str) else envs
-    done_keys = store.keys() if store is not None else set()
+    done_keys = (store.keys() if store is not None else set()) | set(skip)
     pending = [(seed, sample) for seed in seeds for sample in range(config.group_size)]
     provenance = Provenance("on_policy", policy_id=scaffold.policy.name, policy_version=scaffold.version,
                             scaffold=scaffold.name)
@@ -194,6 +206,9 @@ def _ready(slots: list[_Slot], scaffold: Scaffold, config: RolloutConfig) -> lis
 def _act(active: list[_Slot], pool: EnvPool, scaffold: Scaffold, config: RolloutConfig, call: int) -> tuple[list[Action], float]:
     seed = None if config.sampling.seed is None else config.sampling.seed + call
     params = dataclasses.replace(config.sampling, n=1, seed=seed)
+    if config.episode_seeds:
+        params = dataclasses.replace(params, row_seeds=tuple(
+            mix_seed(config.sampling.seed, slot.seed, slot.sample, len(slot.turns)) for slot in active))
     start = time.perf_counter()
     actions = scaffold.act([s.conv for s in active], params, Judge(pool, [s.index for s in active]),
                            config.max_context_tokens)
