@@ -217,10 +217,6 @@ def new(
     out.print(f"\nNext:\n  pip install -e {root}\n  envgym list\n  envgym check {names.env_id}")
 
 
-if __name__ == "__main__":
-    app()
-
-
 @app.command()
 def train(
     env: Annotated[str, typer.Option("--env", help="Environment id to train on.")],
@@ -236,8 +232,11 @@ def train(
     opt: Annotated[Optional[list[str]], typer.Option("--opt", help="Any other TrainConfig field KEY=VALUE (repeatable).")] = None,
     resume: Annotated[bool, typer.Option(help="Continue the run in --out from its checkpoint.")] = False,
     ray: Annotated[Optional[str], typer.Option(help="Environments in Ray actors: 'local' or a cluster address.")] = None,
+    nproc: Annotated[int, typer.Option(min=1, help="Data-parallel processes on this machine (launches torchrun; "
+                                                    "--opt parallel=ddp for DDP instead of FSDP).")] = 1,
 ) -> None:
     """Train a policy on an environment with a learner; checkpoints are plain Hugging Face directories."""
+    from envgym.learn import distributed
     from envgym.learn.trainer import TrainConfig, Trainer
 
     host = _host()
@@ -248,6 +247,8 @@ def train(
         _fail(str(exc))
     if (out_dir / "checkpoint").exists() and not resume:
         _fail(f"{out_dir} holds a checkpoint from an earlier run; pass --resume to continue it, or choose another --out")
+    if nproc > 1 and not distributed.launched():
+        raise typer.Exit(_torchrun(nproc))
     extra = _parse_kwargs(opt)
     unknown = sorted(set(extra) - {f.name for f in dataclasses.fields(TrainConfig)})
     if unknown:
@@ -261,11 +262,35 @@ def train(
         _fail(str(exc))
     try:
         metrics = trainer.train()
+        main = trainer.group.main
+    except EnvgymError as exc:
+        _fail(str(exc))
     finally:
         trainer.close()
+    if not main:
+        return
     shown = {k: v for k, v in metrics.items() if k.startswith("eval_") or k in ("step", "loss", "reward")}
     out.print(" ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items()))
     out.print(f"checkpoint: {out_dir / 'checkpoint'}  metrics: {out_dir / 'metrics.jsonl'}")
+
+
+def _torchrun(nproc: int) -> int:
+    """Run this same command on ``nproc`` processes under torchrun (one machine); its exit status."""
+    import subprocess
+    import sys
+
+    argv, skip = [], False
+    for arg in sys.argv[1:]:  # the processes are launched: they must not launch again (and torchrun reads --nproc as its own)
+        if skip or arg.startswith("--nproc="):
+            skip = False
+            continue
+        skip = arg == "--nproc"
+        if not skip:
+            argv.append(arg)
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc-per-node={nproc}",
+               "-m", "envgym.cli", *argv]
+    err.print(f"launching {nproc} processes: torchrun --standalone --nproc-per-node={nproc} -m envgym.cli {' '.join(argv)}")
+    return subprocess.call(command)
 
 
 @app.command()
@@ -436,3 +461,7 @@ def _print_seeds(report: dict) -> None:
     for c in report["claims"]:
         mark = "[green]holds on every seed[/]" if c["holds_on_every_seed"] else "[yellow]check[/]"
         out.print(f"{mark} {c['statement']}", highlight=False)
+
+
+if __name__ == "__main__":
+    app()

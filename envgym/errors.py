@@ -32,3 +32,7 @@ class RegistrationError(EnvgymError, ValueError):
 
 class EnvStateError(EnvgymError, RuntimeError):
     """An environment method called out of order (step before reset, step after the end)."""
+
+
+class CheckpointError(EnvgymError, RuntimeError):
+    """A checkpoint this run cannot resume (written by a differently laid-out run, or not fitting the model)."""

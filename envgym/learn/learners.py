@@ -53,7 +53,7 @@ class Learner:
     def setup(self, trainer: Any) -> None:
         """Called once before training; keeps a frozen reference model when the KL weight is on."""
         if trainer.config.loss.kl_coef > 0:
-            self.reference = copy.deepcopy(trainer.model).eval().requires_grad_(False)
+            self.reference = copy.deepcopy(trainer.full_model).eval().requires_grad_(False)
 
     def batch(self, trainer: Any, step: int) -> tuple[list[Sample], dict[str, Any]]:
         raise NotImplementedError
@@ -494,7 +494,7 @@ class Distill(Learner):
             chunk = plain[start:start + trainer.config.micro_batch]
             batch = pad(chunk, trainer.tokenizer.pad_token_id, trainer.device, share_prompts=False)
             with torch.no_grad():
-                gap = ((batch.logprobs(self.teacher) - batch.logprobs(trainer.model)) * batch.mask).cpu()
+                gap = ((batch.logprobs(self.teacher) - batch.logprobs(trainer.full_model)) * batch.mask).cpu()
             for row, s in enumerate(chunk):
                 per_token = gap[row, :len(s.ids)].tolist()
                 samples.append(dataclasses.replace(s, advantages=tuple(per_token)))

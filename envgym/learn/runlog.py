@@ -17,12 +17,14 @@ from typing import Any
 class RunLog:
     """metrics.jsonl and trained.jsonl (plus TensorBoard / W&B when asked), cut back on resume."""
 
-    def __init__(self, out: Path, config: Any) -> None:
-        self.out, self.config = out, config
+    def __init__(self, out: Path, config: Any, enabled: bool = True) -> None:
+        self.out, self.config, self.enabled = out, config, enabled  # data parallel: rank 0 alone writes
         self._tb = self._wandb = None
 
     def truncate(self, step: int) -> None:
         """Drop lines of steps after ``step`` (logged after the last checkpoint by a killed run)."""
+        if not self.enabled:
+            return
         self.out.mkdir(parents=True, exist_ok=True)
         for name in ("metrics.jsonl", "trained.jsonl"):
             path = self.out / name
@@ -41,6 +43,8 @@ class RunLog:
     def log(self, metrics: Mapping[str, Any], trained: Sequence[str] | None = None,
             tasks: Sequence[str] | None = None) -> None:
         """A step's metrics; ``trained``: the keys of the trajectories it trained on, ``tasks``: their tasks."""
+        if not self.enabled:
+            return
         self._append("metrics.jsonl", dict(metrics))
         if trained is not None:
             self._append("trained.jsonl", {"step": metrics["step"], "keys": list(trained), "tasks": list(tasks or ())})

@@ -22,10 +22,19 @@ always before its checkpoint), so a run killed at any moment (SIGKILL included) 
 last checkpoint and replays the interrupted step from what was stored of its rollouts, sampling
 the rest again from the same weights and seeds; it trains on exactly the trajectories an
 uninterrupted run would have. ``trained.jsonl`` records them, step by step.
+
+Data parallel: launched by ``torchrun --nproc-per-node N`` (or ``envgym train --nproc N``), the
+same code runs on N ranks (``envgym.learn.distributed``): each rank collects its share of a step's
+episodes, the update's samples are split over the ranks and the gradients summed, the model is
+sharded with FSDP2 (``parallel="fsdp"``) or replicated with DDP, and rank 0 alone writes metrics,
+checkpoints and the trajectory store. Episodes are then seeded by their own task, sample and
+turn, so a run on N ranks trains on the trajectories one process would, and gives its weights
+within floating-point tolerance.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import math
@@ -42,6 +51,8 @@ from typing import Any, Literal
 import numpy as np
 import torch
 
+from envgym.errors import CheckpointError
+from envgym.learn import distributed
 from envgym.heldout import EVAL_SEED_BASE, HeldOut, held_out  # training seeds are drawn below the base
 from envgym.learn.loss import LossConfig, LossInputs, policy_loss
 from envgym.learn.runlog import RunLog
@@ -49,7 +60,7 @@ from envgym.learn.sequences import Sample, pad
 from envgym.policy.base import SamplingParams
 from envgym.rollout.collector import RolloutConfig, collect
 from envgym.rollout.pool import LocalEnvPool
-from envgym.rollout.store import TrajectoryStore
+from envgym.rollout.store import TrajectoryStore, trajectory_key
 from envgym.types import Trajectory
 
 
@@ -89,6 +100,16 @@ class TrainConfig:
     """Gradient clipping by global norm (0 turns it off)."""
     micro_batch: int = 64
     """Sequences per forward/backward; gradients accumulate over the step's whole batch."""
+    micro_batch_tokens: int = 0
+    """Above 0, micro-batches are formed by tokens instead: sequences sorted by length and packed
+    so that each micro-batch's padded size (rows x longest row) stays within this budget (and
+    ``micro_batch`` rows), so short sequences are not padded to the longest of the step."""
+    parallel: Literal["fsdp", "ddp"] = "fsdp"
+    """Under torchrun: ``fsdp`` shards weights, gradients and optimizer state (FSDP2); ``ddp`` keeps
+    a whole copy per rank and all-reduces gradients."""
+    episode_seeds: bool | None = None
+    """Seed each episode's sampling by its task, sample and turn (``RolloutConfig.episode_seeds``),
+    not by its batch; None: on when the run is data parallel (then N ranks sample what one would)."""
     precision: Literal["fp32", "bf16"] = "fp32"
     """bf16 runs the forward pass under autocast; log-probs and the loss stay fp32."""
     lora_rank: int = 0
@@ -146,6 +167,10 @@ class TrainConfig:
             raise ValueError(f"TrainConfig.lr_schedule must be 'constant' or 'cosine', got {self.lr_schedule!r}")
         if self.policy not in ("hf", "vllm"):
             raise ValueError(f"TrainConfig.policy must be 'hf' or 'vllm', got {self.policy!r}")
+        if self.parallel not in ("fsdp", "ddp"):
+            raise ValueError(f"TrainConfig.parallel must be 'fsdp' or 'ddp', got {self.parallel!r}")
+        if self.micro_batch_tokens < 0:
+            raise ValueError(f"TrainConfig.micro_batch_tokens must be 0 (off) or positive, got {self.micro_batch_tokens}")
 
 
 class Trainer:
@@ -156,7 +181,10 @@ class Trainer:
 
         self.config = config
         self.out = Path(config.output_dir)
-        self.device = ("cuda" if torch.cuda.is_available() else "cpu") if config.device == "auto" else config.device
+        device = ("cuda" if torch.cuda.is_available() else "cpu") if config.device == "auto" else config.device
+        self.group = distributed.init(device)
+        self.device = distributed.device_for(device, self.group)
+        self.episode_seeds = self.group.distributed if config.episode_seeds is None else config.episode_seeds
         _seed_everything(config.seed)
         from transformers.utils import logging as hf_logging
 
@@ -164,11 +192,20 @@ class Trainer:
         self.model, self.tokenizer = _load(config, model, tokenizer)
         self.model.to(self.device)
         if config.lora_rank > 0:
+            if self.group.distributed and config.parallel == "fsdp":
+                raise ValueError("TrainConfig.lora_rank: LoRA is not sharded with FSDP; use parallel='ddp'")
             self.model = _with_lora(self.model, config)
+        distributed.sync_parameters(self.model, self.group)
+        self.sharded = self.group.distributed and config.parallel == "fsdp"
+        # FSDP shards the training model, so the rollout engine generates with a whole copy of it,
+        # refreshed at every push; DDP and a single process generate with the training model itself.
+        self._full = copy.deepcopy(self.model) if self.sharded else self.model
         self.learner = make_learner(config.learner, config.learner_config)
         self.policy = self._rollout_engine()
         self.scaffolded = self._scaffolded()
         self.pool = self._pool()
+        wrapped = distributed.wrap(self.model, self.group, config.parallel, self.device)
+        self._forward = wrapped  # DDP: the wrapper, whose backward all-reduces; otherwise the model itself
         self.optimizer = _adamw([p for p in self.model.parameters() if p.requires_grad], config)
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda s: lr_factor(s, config))
         self.step = 0
@@ -184,8 +221,13 @@ class Trainer:
         self._disagreements: list[bool] = []
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="envgym-rollouts")
         self._writes: list[Future] = []
-        self._logger = RunLog(self.out, config)
+        self._logger = RunLog(self.out, config, enabled=self.group.main)
         self.learner.setup(self)
+
+    @property
+    def full_model(self) -> Any:
+        """The whole model, unsharded, as of the last push (the training model itself unless FSDP shards it)."""
+        return self._full
 
     # ---- what learners use ---------------------------------------------------------------------
 
@@ -232,9 +274,12 @@ class Trainer:
         self._rollout_calls += 1
         params = sampling or self.sampling()
         config = RolloutConfig(group_size=group_size, sampling=params, max_context_tokens=self.config.max_context_tokens,
-                               env_threads=self.config.env_threads, overlap=self.config.overlap)
+                               env_threads=self.config.env_threads, overlap=self.config.overlap,
+                               episode_seeds=self.episode_seeds and params.seed is not None)
         store = TrajectoryStore(self.out / "rollouts" / f"step-{self.step:06d}-{self._rollout_calls:02d}-{tag}.jsonl")
-        if store.path.exists():  # a resumed step: some (or all) of these are stored already
+        if self.group.distributed:
+            found = self._rollout_shared(seeds, policy or self.scaffolded, config, store)
+        elif store.path.exists():  # a resumed step: some (or all) of these are stored already
             collect(self.pool, policy or self.scaffolded, seeds, config, store=store)
             found = list(store)
         else:  # written in the background while the step trains; joined before the checkpoint
@@ -246,6 +291,17 @@ class Trainer:
             self._disagreements += self._second.disagreements(wanted)
         return sorted(wanted, key=lambda t: (order[t.seed], t.metadata.get("sample", 0)))
 
+    def _rollout_shared(self, seeds: Sequence[int], policy: Any, config: RolloutConfig,
+                        store: TrajectoryStore) -> list[Trajectory]:
+        """Data parallel: each rank plays its share of the seeds; all get every trajectory; rank 0 stores them."""
+        stored = distributed.broadcast(list(store) if self.group.main and store.path.exists() else [], self.group)
+        skip = {trajectory_key(t) for t in stored}
+        mine = collect(self.pool, policy, distributed.shard(list(dict.fromkeys(seeds)), self.group), config, skip=skip)
+        new = [t for part in distributed.gather(mine, self.group) for t in part]
+        if self.group.main and new:
+            self._writes.append(self._writer.submit(store.append, new))
+        return stored + new
+
     # ---- the loop ------------------------------------------------------------------------------
 
     def train(self) -> dict[str, Any]:
@@ -254,11 +310,12 @@ class Trainer:
 
         self._resume()
         c = self.config
-        (self.out / "config.json").write_text(json.dumps(dataclasses.asdict(c), indent=2, default=repr))
+        if self.group.main:
+            (self.out / "config.json").write_text(json.dumps(dataclasses.asdict(c), indent=2, default=repr))
         if self.step == 0:
             self._logger.log({"step": 0, **self.evaluate()})
         progress = Progress(TextColumn(f"train {c.learner}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                            TextColumn("{task.fields[info]}"), disable=not c.progress, transient=True)
+                            TextColumn("{task.fields[info]}"), disable=not (c.progress and self.group.main), transient=True)
         last: dict[str, Any] = {}
         with progress:
             bar = progress.add_task("steps", total=c.steps, completed=self.step, info="")
@@ -294,33 +351,38 @@ class Trainer:
         return metrics
 
     def update(self, samples: Sequence[Sample]) -> dict[str, float]:
-        """One optimizer step on the samples (gradients accumulated over micro-batches)."""
+        """One optimizer step on the samples (gradients accumulated over micro-batches).
+
+        Each micro-batch's loss is scaled by its share of the whole batch's normaliser, so the
+        accumulated gradient is the whole batch's. Data parallel, each rank takes its share of the
+        samples and the ranks' gradients are summed: the same step, split.
+        """
         counted = [s for s in samples if any(s.mask)]
         if not counted:  # nothing to learn from (every group dropped): no update, no schedule step
             return {"loss": 0.0, "samples": 0, "tokens": 0}
         self.model.train()
         norm = self.config.loss.normalization
         total = sum(sum(s.mask) for s in counted) if norm == "token" else len(counted)
+        mine = distributed.shard(sorted(counted, key=lambda s: -len(s.ids)), self.group) if self.group.distributed else counted
+        rounds = micro_batches(mine, self.config.micro_batch, self.config.micro_batch_tokens)
+        # Every rank runs as many forward/backward passes (their collectives must pair up): a rank
+        # with fewer pads its rounds with passes weighted zero.
+        count = distributed.most(len(rounds), self.group, self.device)
+        scale = self.group.world  # DDP and FSDP average the ranks' gradients; the shares already sum to one
         sums: dict[str, float] = {}
-        for start in range(0, len(counted), self.config.micro_batch):
-            micro = counted[start:start + self.config.micro_batch]
-            batch = pad(micro, self.tokenizer.pad_token_id, self.device)
-            with torch.autocast(self.device if self.device != "cuda" else "cuda", dtype=torch.bfloat16,
-                                enabled=self.config.precision == "bf16"):
-                logprobs = batch.logprobs(self.model)
-            rollout = batch.rollout_logprobs
-            if rollout is not None:  # tokens the engine did not sample get importance weight 1
-                rollout = torch.where(torch.isnan(rollout), logprobs.detach().float(), rollout)
-            inputs = LossInputs(logprobs=logprobs.float(), mask=batch.mask, advantages=batch.advantages,
-                                ce_weights=batch.ce_weights, rollout_logprobs=rollout,
-                                ref_logprobs=self.learner.ref_logprobs(self, batch))
-            loss, parts = policy_loss(inputs, self.config.loss)
-            share = (batch.tokens if norm == "token" else len(micro)) / total
-            (loss * share).backward()
+        for i in range(count):
+            micro = rounds[i] if i < len(rounds) else (rounds[0] if rounds else counted[:1])
+            weight = 0.0 if i >= len(rounds) else None
+            with self._gradient_sync(last=i == count - 1):
+                parts, share = self._backward(micro, norm, total, scale, weight)
             for k, v in parts.items():
                 sums[k] = sums.get(k, 0.0) + v * (share if k != "tokens" else 1.0)
+        if self.group.distributed:
+            sums = {k: sum(part.get(k, 0.0) for part in distributed.gather(sums, self.group)) for k in sums}
         params = [p for p in self.model.parameters() if p.requires_grad]
         grad_norm = torch.nn.utils.clip_grad_norm_(params, self.config.max_grad_norm or math.inf)
+        if hasattr(grad_norm, "full_tensor"):  # FSDP: a DTensor
+            grad_norm = grad_norm.full_tensor()
         self.optimizer.step()
         self.optimizer.zero_grad(set_to_none=True)
         self.scheduler.step()
@@ -328,15 +390,57 @@ class Trainer:
                                                                          + self.config.loss.kl_coef * sums.get("kl", 0.0)),
                 "grad_norm": float(grad_norm), "samples": len(counted)}
 
+    def _backward(self, micro: Sequence[Sample], norm: str, total: float, scale: float,
+                  weight: float | None) -> tuple[dict[str, float], float]:
+        """Forward and backward one micro-batch, its loss weighted by its share of ``total`` (or ``weight``)."""
+        batch = pad(micro, self.tokenizer.pad_token_id, self.device)
+        with torch.autocast("cuda" if self.device.startswith("cuda") else self.device, dtype=torch.bfloat16,
+                            enabled=self.config.precision == "bf16"):
+            logprobs = batch.logprobs(self._forward)
+        rollout = batch.rollout_logprobs
+        if rollout is not None:  # tokens the engine did not sample get importance weight 1
+            rollout = torch.where(torch.isnan(rollout), logprobs.detach().float(), rollout)
+        inputs = LossInputs(logprobs=logprobs.float(), mask=batch.mask, advantages=batch.advantages,
+                            ce_weights=batch.ce_weights, rollout_logprobs=rollout,
+                            ref_logprobs=self.learner.ref_logprobs(self, batch))
+        loss, parts = policy_loss(inputs, self.config.loss)
+        share = (batch.tokens if norm == "token" else len(micro)) / total if weight is None else weight
+        (loss * (share * scale)).backward()
+        return (parts, share) if weight is None else ({}, 0.0)
+
+    def _gradient_sync(self, last: bool) -> Any:
+        """DDP all-reduces gradients at the step's last backward only (``no_sync`` before it)."""
+        import contextlib
+
+        if self._forward is not self.model and not last:
+            return self._forward.no_sync()
+        return contextlib.nullcontext()
+
     def push_weights(self) -> None:
         """Make the rollout engine sample from the new weights; its version goes up by one."""
-        if getattr(self.policy, "model", None) is self.model:
+        if self.sharded:  # gather the shards into the rollout engine's whole copy (every rank takes part)
+            with torch.no_grad():
+                weights = distributed.full_state_dict(self.model)
+                if getattr(self.policy, "model", None) is self._full:
+                    self._full.load_state_dict(weights)
+                    self.policy.version += 1
+                else:
+                    self._full.load_state_dict(weights)
+                    self.policy.update_weights(_plain_state_dict(self._full))
+        elif getattr(self.policy, "model", None) is self.model:
             self.policy.version += 1
         else:
             self.policy.update_weights(_plain_state_dict(self.model))
 
     def evaluate(self) -> dict[str, float]:
         """Greedy pass@1 and mean reward on the held-out tasks, under the run's scaffold (``envgym.evaluate``)."""
+        from envgym.evaluate import evaluate
+
+        if self.group.distributed:  # rank 0 evaluates; the others wait for its numbers
+            return distributed.broadcast(self._evaluate() if self.group.main else None, self.group)
+        return self._evaluate()
+
+    def _evaluate(self) -> dict[str, float]:
         from envgym.evaluate import evaluate
 
         result = evaluate(self.scaffolded, self.config.env, tasks=self.config.eval_tasks, max_tokens=self.config.max_tokens,
@@ -348,12 +452,17 @@ class Trainer:
     def save_checkpoint(self) -> Path:
         """Write ``checkpoint/`` atomically: a temporary folder renamed over the old one."""
         self._flush_rollouts()
-        self._logger.sync()
+        optimizer = self._optimizer_state()  # a collective under FSDP: before rank 0 goes its own way
         final, tmp, old = self.out / "checkpoint", self.out / "checkpoint.tmp", self.out / "checkpoint.old"
+        if not self.group.main:
+            distributed.barrier(self.group)  # until rank 0 has written it
+            return final
+        self._logger.sync()
         shutil.rmtree(tmp, ignore_errors=True)
-        export_model(self.model, self.tokenizer, tmp)
+        export_model(self._full, self.tokenizer, tmp)  # under FSDP, the whole copy the last push filled
         state = {
-            "step": self.step, "optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict(),
+            "step": self.step, "optimizer": optimizer, "optimizer_layout": "sharded" if self.sharded else "plain",
+            "scheduler": self.scheduler.state_dict(),
             "trainable": {k: v for k, v in self.model.state_dict().items()} if self.config.lora_rank else None,
             "policy_version": self.policy.version, "learner": self.learner.state_dict(),
             "first_length": self._first_length,
@@ -366,7 +475,15 @@ class Trainer:
             final.rename(old)
         tmp.rename(final)
         shutil.rmtree(old, ignore_errors=True)
+        distributed.barrier(self.group)
         return final
+
+    def _optimizer_state(self) -> dict[str, Any]:
+        if not self.sharded:
+            return self.optimizer.state_dict()
+        from torch.distributed.checkpoint.state_dict import StateDictOptions, get_optimizer_state_dict
+
+        return get_optimizer_state_dict(self.model, self.optimizer, options=StateDictOptions(full_state_dict=True))
 
     def _resume(self) -> None:
         final, old = self.out / "checkpoint", self.out / "checkpoint.old"
@@ -375,16 +492,30 @@ class Trainer:
             self._logger.truncate(0)
             return
         state = torch.load(source / "trainer.pt", weights_only=False)
+        layout = state.get("optimizer_layout", "plain")
+        if layout != ("sharded" if self.sharded else "plain"):
+            raise CheckpointError(f"checkpoint {source} was written by a run {'with' if layout == 'sharded' else 'without'} "
+                               f"FSDP; resume it the same way (parallel='fsdp' under torchrun, or not)")
         if state["trainable"] is not None:
             self.model.load_state_dict(state["trainable"])
         else:
             from safetensors.torch import load_file
 
-            weights = load_file(source / "model.safetensors")
-            missing, unexpected = self.model.load_state_dict(weights, strict=False)
+            weights = load_file(source / "model.safetensors", device=str(self.device))
+            target = self._full if self.sharded else self.model
+            missing, unexpected = target.load_state_dict(weights, strict=False)
             if unexpected or [k for k in missing if "lm_head" not in k]:
-                raise RuntimeError(f"checkpoint {source} does not fit the model: missing {missing[:3]}, unexpected {unexpected[:3]}")
-        self.optimizer.load_state_dict(state["optimizer"])
+                raise CheckpointError(f"checkpoint {source} does not fit the model: missing {missing[:3]}, unexpected {unexpected[:3]}")
+            if self.sharded:
+                from torch.distributed.checkpoint.state_dict import StateDictOptions, set_model_state_dict
+
+                set_model_state_dict(self.model, self._full.state_dict(), options=StateDictOptions(full_state_dict=True))
+        if self.sharded:
+            from torch.distributed.checkpoint.state_dict import StateDictOptions, set_optimizer_state_dict
+
+            set_optimizer_state_dict(self.model, self.optimizer, state["optimizer"], options=StateDictOptions(full_state_dict=True))
+        else:
+            self.optimizer.load_state_dict(state["optimizer"])
         self.scheduler.load_state_dict(state["scheduler"])
         torch.set_rng_state(state["rng"]["torch"])
         random.setstate(state["rng"]["python"])
@@ -408,10 +539,10 @@ class Trainer:
     def _rollout_engine(self) -> Any:
         import envgym
 
-        if self.config.policy == "hf":  # generates with the training model itself: nothing to copy
-            return envgym.make_policy("hf", self.model, self.tokenizer, name=Path(self.config.model).name, device=self.device)
-        tmp = self.out / "engine-init"
-        export_model(self.model, self.tokenizer, tmp)
+        if self.config.policy == "hf":  # generates with the training model itself (or FSDP's whole copy)
+            return envgym.make_policy("hf", self._full, self.tokenizer, name=Path(self.config.model).name, device=self.device)
+        tmp = self.out / ("engine-init" if not self.group.distributed else f"engine-init-{self.group.rank}")
+        export_model(self._full, self.tokenizer, tmp)
         return envgym.make_policy("vllm", str(tmp), name=Path(self.config.model).name)
 
     def _scaffolded(self) -> Any:
@@ -443,6 +574,7 @@ class Trainer:
         self._logger.close()
         if hasattr(self.policy, "close"):
             self.policy.close()
+        distributed.close(self.group)
 
 
 # ---- module helpers ----------------------------------------------------------------------------
@@ -503,6 +635,29 @@ def _adamw(params: list[Any], config: TrainConfig) -> torch.optim.Optimizer:
         return torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay, fused=True)
     except (RuntimeError, TypeError):
         return torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
+
+
+def micro_batches(samples: Sequence[Sample], rows: int, tokens: int = 0) -> list[list[Sample]]:
+    """The samples in micro-batches: ``rows`` at a time in their order, or, with a ``tokens``
+    budget, sorted longest first and packed so rows x longest row stays within it.
+
+    >>> from envgym.learn.sequences import Sample
+    >>> s = [Sample((1,) * n, (1,) * n, None, None, (None,) * n, key=str(n)) for n in (3, 9, 2, 8)]
+    >>> [[len(x.ids) for x in m] for m in micro_batches(s, 2)]
+    [[3, 9], [2, 8]]
+    >>> [[len(x.ids) for x in m] for m in micro_batches(s, 4, tokens=18)]
+    [[9, 8], [3, 2]]
+    """
+    if tokens <= 0:
+        return [list(samples[i : i + rows]) for i in range(0, len(samples), rows)]
+    out: list[list[Sample]] = []
+    for sample in sorted(samples, key=lambda s: -len(s.ids)):
+        current = out[-1] if out else None
+        if current is None or len(current) >= rows or (len(current) + 1) * len(current[0].ids) > tokens:
+            out.append([sample])
+        else:
+            current.append(sample)
+    return out
 
 
 def lr_factor(step: int, config: TrainConfig) -> float:
