@@ -112,6 +112,10 @@ class TrainConfig:
     not by its batch; None: on when the run is data parallel (then N ranks sample what one would)."""
     precision: Literal["fp32", "bf16"] = "fp32"
     """bf16 runs the forward pass under autocast; log-probs and the loss stay fp32."""
+    generation_dtype: str = "auto"
+    """The ``hf`` engine generates with a copy of the weights in this dtype (``bfloat16``,
+    ``float32``), refreshed at every push; ``auto``: bfloat16 when training in bf16 on a GPU, else
+    the training weights themselves."""
     lora_rank: int = 0
     """Above 0, train LoRA adapters of this rank (needs ``peft``) instead of every weight."""
     lora_alpha: int = 16
@@ -423,12 +427,12 @@ class Trainer:
                 weights = distributed.full_state_dict(self.model)
                 if getattr(self.policy, "model", None) is self._full:
                     self._full.load_state_dict(weights)
-                    self.policy.version += 1
+                    self.policy.refresh()
                 else:
                     self._full.load_state_dict(weights)
                     self.policy.update_weights(_plain_state_dict(self._full))
         elif getattr(self.policy, "model", None) is self.model:
-            self.policy.version += 1
+            self.policy.refresh()  # the same weights, changed in place (and copied to a bf16 engine copy)
         else:
             self.policy.update_weights(_plain_state_dict(self.model))
 
@@ -540,7 +544,12 @@ class Trainer:
         import envgym
 
         if self.config.policy == "hf":  # generates with the training model itself (or FSDP's whole copy)
-            return envgym.make_policy("hf", self._full, self.tokenizer, name=Path(self.config.model).name, device=self.device)
+            c = self.config
+            dtype = c.generation_dtype
+            if dtype == "auto":
+                dtype = "bfloat16" if c.precision == "bf16" and self.device.startswith("cuda") else None
+            return envgym.make_policy("hf", self._full, self.tokenizer, name=Path(c.model).name, device=self.device,
+                                      batch_size="auto", generation_dtype=dtype)
         tmp = self.out / ("engine-init" if not self.group.distributed else f"engine-init-{self.group.rank}")
         export_model(self._full, self.tokenizer, tmp)
         return envgym.make_policy("vllm", str(tmp), name=Path(self.config.model).name)

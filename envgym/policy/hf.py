@@ -19,6 +19,16 @@ remains. ``decode="generate"`` goes through ``model.generate`` instead, for mode
 cannot drive (encoder-decoders, models that need inputs other than token ids, or whose forward
 lacks ``logits_to_keep``).
 
+On a GPU the step's cost is not the arithmetic but launching a few hundred small kernels per
+token, so ``decode="static"`` (the default on CUDA) decodes with shapes that never change: the KV
+cache is one buffer of every row's full length, written at a position held in a tensor, and the
+attention mask is a 4D tensor updated in place; finished rows ride along instead of being
+dropped. With fixed shapes the decode step is captured once per batch as a CUDA graph and
+replayed for every token (``cuda_graphs``). Its greedy output is the loop's, token for token
+(``tests/test_hf_fast_decode.py``). When the trainer trains in bf16 on a GPU it hands the policy
+a bf16 copy of the weights to generate with (``generation_dtype``), refreshed at every push, and
+``batch_size="auto"`` sizes batches by free GPU memory so a whole step's rollouts decode at once.
+
 Both paths keep the Policy contract:
 
 - log-probabilities come from the unprocessed logits of each step, so they are log pi at
@@ -48,7 +58,7 @@ from typing import Any, Literal
 
 from envgym.policy.base import MASK64, Completion, FinishReason, SamplingParams, mix_seed
 
-Decode = Literal["loop", "generate"]
+Decode = Literal["auto", "loop", "static", "generate"]
 
 # Tokens of slack beyond a stop string's length in bytes when looking for it in a row's tail:
 # room for special tokens (decoded to nothing) and a multi-byte character cut at the tail's start.
@@ -62,23 +72,33 @@ class HFPolicy:
     tokenizer: a tokenizer (loaded from ``model`` when it is a path).
     name: the policy id for provenance (default: the directory name).
     device: "cpu", "cuda", or "auto" (cuda when available).
-    batch_size: the most sequences generated at once.
-    decode: "loop" (default) decodes with this module's own KV-cache loop, for causal LMs that
-        take ``input_ids``, ``attention_mask``, ``position_ids`` and ``past_key_values``;
-        "generate" calls ``model.generate``, slower per step but for any generating model.
-        Seeded samples differ between the two (they draw random numbers differently).
+    batch_size: the most sequences generated at once, or "auto": as many as free GPU memory holds
+        (64 on the CPU).
+    decode: "loop" decodes with this module's own KV-cache loop, for causal LMs that take
+        ``input_ids``, ``attention_mask``, ``position_ids`` and ``past_key_values``; "static" with
+        the same loop at fixed shapes (CUDA-graph friendly); "auto" (default): static on CUDA,
+        loop elsewhere; "generate" calls ``model.generate``, slower per step but for any
+        generating model. Seeded samples differ between generate and the others.
+    cuda_graphs: capture the static decode step as a CUDA graph (default: on CUDA).
+    generation_dtype: generate with a copy of the weights in this dtype (e.g. "bfloat16"),
+        refreshed by ``refresh()``; None generates with the model itself.
     """
 
     def __init__(self, model: str | Path | Any, tokenizer: Any = None, *, name: str | None = None,
-                 device: str = "auto", dtype: str = "float32", batch_size: int = 64,
-                 decode: Decode = "loop") -> None:
+                 device: str = "auto", dtype: str = "float32", batch_size: int | Literal["auto"] = 64,
+                 decode: Decode = "auto", cuda_graphs: bool | None = None, generation_dtype: str | None = None) -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        if decode not in ("loop", "generate"):
-            raise ValueError(f"hf policy: decode must be 'loop' or 'generate', got {decode!r}")
+        if decode not in ("auto", "loop", "static", "generate"):
+            raise ValueError(f"hf policy: decode must be 'auto', 'loop', 'static' or 'generate', got {decode!r}")
+        if batch_size != "auto" and (not isinstance(batch_size, int) or batch_size < 1):
+            raise ValueError(f"hf policy: batch_size must be a positive integer or 'auto', got {batch_size!r}")
         if device == "auto":
             device = "cuda" if torch.cuda.is_available() else "cpu"
+        cuda = str(device).startswith("cuda")
+        if decode == "auto":
+            decode = "static" if cuda else "loop"
         if isinstance(model, (str, Path)):
             path = Path(model)
             if not path.is_dir():
@@ -93,10 +113,51 @@ class HFPolicy:
         self.device = device
         self.batch_size = batch_size
         self.decode = decode
+        self.cuda_graphs = cuda and decode == "static" if cuda_graphs is None else cuda_graphs
+        if self.cuda_graphs and not cuda:
+            raise ValueError("hf policy: cuda_graphs needs a CUDA device")
+        self.shadow = None  # the weights generation reads, when they are a copy in generation_dtype
+        if generation_dtype is not None and getattr(torch, generation_dtype) != next(model.parameters()).dtype:
+            import copy
+
+            self.shadow = copy.deepcopy(model).to(getattr(torch, generation_dtype)).eval().requires_grad_(False)
         self.name = name or getattr(model.config, "name_or_path", None) or "hf-policy"
         self.version = 0
         self.eos_ids = _eos_ids(model, tokenizer)
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.eos_ids[0]
+
+    @property
+    def generator_model(self) -> Any:
+        """The module that decodes: the model, or its copy in ``generation_dtype``."""
+        return self.model if self.shadow is None else self.shadow
+
+    def refresh(self) -> None:
+        """The model's weights changed in place (a training step): copy them into the generation copy, bump the version."""
+        if self.shadow is not None:
+            import torch
+
+            with torch.no_grad():
+                for mine, theirs in zip(self.shadow.state_dict().values(), self.model.state_dict().values()):
+                    mine.copy_(theirs)
+        self.version += 1
+
+    def rows_per_batch(self, rows: int, width: int, steps: int) -> int:
+        """How many of ``rows`` sequences (prompts up to ``width`` tokens, ``steps`` new) to decode at once."""
+        if self.batch_size != "auto":
+            return self.batch_size
+        if not str(self.device).startswith("cuda"):
+            return 64
+        import torch
+
+        config = self.model.config
+        text = getattr(config, "get_text_config", lambda: config)()
+        heads = getattr(text, "num_key_value_heads", None) or text.num_attention_heads
+        head_dim = getattr(text, "head_dim", None) or text.hidden_size // text.num_attention_heads
+        size = next(self.generator_model.parameters()).element_size()
+        kv = 2 * text.num_hidden_layers * heads * head_dim * (width + steps) * size
+        logits = 3 * text.vocab_size * 4  # the step's logits, their float copy and softmax
+        free, _ = torch.cuda.mem_get_info(torch.device(self.device))
+        return max(1, min(rows, int(0.7 * free) // (kv + logits)))
 
     def generate(self, prompts: Sequence[Sequence[int]], params: SamplingParams) -> list[list[Completion]]:
         import torch
@@ -104,19 +165,21 @@ class HFPolicy:
         flat = [list(p) for p in prompts for _ in range(params.n)]
         seeds = _row_seeds(params, len(prompts))
         done: list[Completion] = []
-        loop = self.decode == "loop"
+        loop = self.decode in ("loop", "static")
         generator = None if params.seed is None or not loop else torch.Generator(self.device).manual_seed(params.seed)
         whole_batch_seed = None if loop or seeds is not None else params.seed
-        with _seeded(whole_batch_seed), _eval_mode(self.model), torch.inference_mode():
-            for start in range(0, len(flat), self.batch_size):
-                chunk = flat[start : start + self.batch_size]
+        size = self.rows_per_batch(len(flat), max((len(p) for p in flat), default=0), params.max_tokens)
+        with _seeded(whole_batch_seed), _eval_mode(self.generator_model), torch.inference_mode():
+            for start in range(0, len(flat), size):
+                chunk = flat[start : start + size]
                 if loop:
-                    rows = None if seeds is None else torch.tensor(seeds[start : start + self.batch_size], device=self.device)
-                    done.extend(self._loop_batch(chunk, params, generator, rows))
+                    rows = None if seeds is None else torch.tensor(seeds[start : start + size], device=self.device)
+                    batch = self._static_batch if self.decode == "static" else self._loop_batch
+                    done.extend(batch(chunk, params, generator, rows))
                 elif seeds is None:
                     done.extend(self._generate_batch(chunk, params))
                 else:  # generate draws for the whole batch at once: a row seed means a batch of one
-                    for row, seed in zip(chunk, seeds[start : start + self.batch_size]):
+                    for row, seed in zip(chunk, seeds[start : start + size]):
                         with _seeded(seed):
                             done.extend(self._generate_batch([row], params))
         return [done[i * params.n : (i + 1) * params.n] for i in range(len(prompts))]
@@ -174,11 +237,77 @@ class HFPolicy:
                 cache.batch_select_indices(keep)
                 live, alive, token = live[keep], alive[keep], token[keep]
                 position, attention = position[keep], attention[keep]
-            logits = self.model(input_ids=token[:, None], attention_mask=attention[:, : width + t + 1],
+            logits = self.generator_model(input_ids=token[:, None], attention_mask=attention[:, : width + t + 1],
                                 position_ids=position, past_key_values=cache, use_cache=True).logits[:, -1]
             position = position + 1
         ends, stopped, tokens, logprobs = ends.tolist(), stopped.tolist(), tokens.tolist(), logprobs.tolist()
         return self._completions([(tokens[r][: ends[r]], logprobs[r][: ends[r]], "stop" if stopped[r] else "length")
+                                  for r in range(rows)])
+
+    def _static_batch(self, prompts: list[list[int]], params: SamplingParams, generator: Any,
+                      seeds: Any = None) -> list[Completion]:
+        """The loop at fixed shapes: every decode step sees the same tensors, so it can be a CUDA graph.
+
+        The prompts are read as in the loop (``_prefill``), then their keys and values are copied
+        into buffers holding each row's whole length (prompt and ``max_tokens``). A decode step
+        writes its key and value at a position kept in a tensor, and attends through a 4D additive
+        mask whose next column is opened before each step, so no shape changes between steps.
+        Finished rows keep decoding (their tokens are dropped) rather than leaving the batch.
+        """
+        import torch
+
+        rows, steps = len(prompts), params.max_tokens
+        dynamic, logits, attention, position = self._prefill(prompts, steps)
+        if not all(type(layer).__name__ == "BufferedLayer" for layer in dynamic.layers):  # sliding windows and the like
+            return self._loop_batch(prompts, params, generator, seeds)  # (a second prefill: rare models only)
+        width, device = attention.shape[1] - steps, logits.device
+        model = self.generator_model
+        cache, index = _static_cache(dynamic, width + steps, width)
+        dtype = dynamic.layers[0].keys.dtype
+        low = torch.finfo(dtype).min
+        mask = torch.zeros((rows, 1, 1, width + steps), dtype=dtype, device=device)
+        mask.masked_fill_(attention[:, None, None, :] == 0, low)
+        mask[..., width:] = low  # opened one column per step
+        ids = torch.zeros((rows, 1), dtype=torch.long, device=device)
+        where = position.clone()
+        step = functools.partial(model, input_ids=ids, attention_mask=mask, position_ids=where, past_key_values=cache,
+                                 use_cache=True)
+        graph = None
+        eos = torch.tensor(self.eos_ids, device=device)
+        suppress = None if self.pad_id in self.eos_ids else self.pad_id
+        tokens = torch.full((rows, steps), self.pad_id, dtype=torch.long, device=device)
+        logprobs = torch.zeros((rows, steps), device=device)
+        ends = torch.full((rows,), steps, device=device)
+        stopped = torch.zeros(rows, dtype=torch.bool, device=device)
+        alive = torch.ones(rows, dtype=torch.bool, device=device)
+        live = torch.arange(rows, device=device)
+        for t in range(steps):
+            logits = logits.float()
+            uniform = None if seeds is None or params.temperature == 0 else _uniforms(seeds, t)
+            token = _sample(logits, params, generator, suppress, uniform)
+            tokens[:, t] = torch.where(alive, token, self.pad_id)
+            logprobs[:, t] = logits.log_softmax(-1).gather(-1, token[:, None]).squeeze(-1)
+            ended = alive & (token[:, None] == eos).any(-1)
+            if params.stop:
+                ended |= self._completes_stop(tokens[:, : t + 1], live, alive & ~ended, params.stop)
+            ends[ended] = t + 1
+            stopped |= ended
+            alive &= ~ended
+            if t + 1 == steps or not bool(alive.any()):
+                break
+            mask[..., width + t] = 0
+            index.fill_(width + t)
+            ids.copy_(token[:, None])
+            where.copy_(position + t)
+            if graph is None and self.cuda_graphs:
+                graph, out = _captured(step)
+            if graph is not None:
+                graph.replay()
+                logits = out.logits[:, -1]
+            else:
+                logits = step().logits[:, -1]
+        ends, stopped, tokens, logprobs = ends.tolist(), stopped.tolist(), tokens.tolist(), logprobs.tolist()
+        return self._completions([(tokens[r][: int(ends[r])], logprobs[r][: int(ends[r])], "stop" if stopped[r] else "length")
                                   for r in range(rows)])
 
     def _prefill(self, prompts: list[list[int]], steps: int) -> tuple[Any, Any, Any, Any]:
@@ -195,7 +324,7 @@ class HFPolicy:
         ids, mask = self._left_pad(distinct)
         cache = _kv_cache(self.model.config, ids.shape[1] + min(steps, 256), most=ids.shape[1] + steps)
         position = (mask.cumsum(-1) - 1).clamp(min=0)
-        logits = self.model(input_ids=ids, attention_mask=mask, position_ids=position, past_key_values=cache,
+        logits = self.generator_model(input_ids=ids, attention_mask=mask, position_ids=position, past_key_values=cache,
                             use_cache=True, logits_to_keep=1).logits[:, -1]
         if len(distinct) < len(prompts):
             copy_of = torch.tensor(copy_of, device=ids.device)
@@ -238,7 +367,7 @@ class HFPolicy:
             kwargs.update(temperature=params.temperature, top_p=params.top_p, top_k=0)
         if params.stop:
             kwargs.update(stop_strings=list(params.stop), tokenizer=self.tokenizer)
-        out = self.model.generate(input_ids=ids, attention_mask=mask, **kwargs)
+        out = self.generator_model.generate(input_ids=ids, attention_mask=mask, **kwargs)
         new = out.sequences[:, ids.shape[1]:]
         logits = torch.stack(out.logits, dim=1).float()  # (batch, new tokens, vocab)
         logprobs = torch.log_softmax(logits, dim=-1).gather(-1, new.unsqueeze(-1)).squeeze(-1).cpu()
@@ -266,7 +395,7 @@ class HFPolicy:
         if unknown or wrong:
             raise ValueError(f"hf policy {self.name}: weight update rejected; unknown keys {unknown[:5]}, wrong shapes {wrong[:5]}")
         self.model.load_state_dict(dict(state_dict), strict=False)
-        self.version += 1
+        self.refresh()
 
 
 def _distinct(prompts: list[list[int]]) -> tuple[list[list[int]], list[int]]:
@@ -372,6 +501,67 @@ def _row_seeds(params: SamplingParams, prompts: int) -> list[int] | None:
         return None
     per_prompt = params.prompt_seeds(prompts)
     return [_signed(mix_seed(seed, copy)) for seed in per_prompt for copy in range(params.n)]
+
+
+def _captured(step: Any) -> tuple[Any, Any]:
+    """``step()`` captured as a CUDA graph: ``(graph, its output)``; replaying recomputes the output in place.
+
+    A warm-up call on a side stream comes first (CUDA libraries allocate their workspaces then);
+    it writes the same key and value at the same position as the first replay will.
+    """
+    import torch
+
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):
+        step()
+    torch.cuda.current_stream().wait_stream(side)
+    graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(graph):
+        out = step()
+    return graph, out
+
+
+def _static_cache(dynamic: Any, length: int, written: int) -> tuple[Any, Any]:
+    """A cache of fixed-size buffers (batch, heads, ``length``, head dim) holding ``dynamic``'s first
+    ``written`` positions, and the position tensor (1,) every layer writes its next token at."""
+    import torch
+    from transformers import DynamicCache
+
+    first = dynamic.layers[0].keys
+    index = torch.full((1,), written, dtype=torch.long, device=first.device)
+    static_layer = _static_layer()
+    cache = DynamicCache()
+    cache.layers = [static_layer(layer.keys, layer.values, length, index) for layer in dynamic.layers]
+    return cache, index
+
+
+@functools.cache
+def _static_layer() -> type:
+    """The fixed-shape cache layer class, made on first use so importing this module stays light."""
+    from transformers.cache_utils import DynamicLayer
+
+    class StaticBufferLayer(DynamicLayer):
+        """Keys and values in (batch, heads, length, head dim) buffers that never move or change shape;
+        one new position per update, written at ``index`` (a tensor the decode loop sets)."""
+
+        def __init__(self, keys: Any, values: Any, length: int, index: Any) -> None:
+            super().__init__()
+            self.index, self.written = index, keys.shape[-2]
+            self.keys, self.values = (_resized(b, length, self.written) for b in (keys, values))
+            self.keys[:, :, self.written:].zero_()
+            self.values[:, :, self.written:].zero_()
+            self.dtype, self.device, self.is_initialized = keys.dtype, keys.device, True
+
+        def update(self, key_states: Any, value_states: Any, *args: Any, **kwargs: Any) -> tuple[Any, Any]:
+            self.keys.index_copy_(2, self.index, key_states)
+            self.values.index_copy_(2, self.index, value_states)
+            return self.keys, self.values
+
+        def get_seq_length(self) -> int:
+            return self.keys.shape[-2]
+
+    return StaticBufferLayer
 
 
 def _kv_cache(config: Any, capacity: int, most: int | None = None) -> Any:
