@@ -227,3 +227,12 @@ def test_bad_update_is_rejected_promptly(policy, prompts, bad, message):
     assert time.perf_counter() - start < 5
     assert policy.version == version
     assert policy.generate(prompts[:1], GREEDY) == before, "a rejected update must leave the engine as it was"
+
+
+def test_weight_sync_is_file_on_the_cpu_and_ipc_is_refused_there(policy, model_dir):
+    """vLLM's CPU workers have no weight-transfer engine: the policy reloads from files, and says so when asked for IPC."""
+    assert policy.weight_sync == "file"
+    with pytest.raises(ValueError, match="weight_sync='ipc' needs a GPU"):
+        VLLMPolicy(model_dir, weight_sync="ipc")
+    with pytest.raises(ValueError, match="weight_sync must be"):
+        VLLMPolicy(model_dir, weight_sync="nccl-please")

