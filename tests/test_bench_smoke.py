@@ -15,3 +15,17 @@ def test_env_overhead_bench_prints_ratio_first():
     assert lines[0].startswith("step_over_verify: ")
     values = dict(line.split(": ") for line in lines)
     assert float(values["step_over_verify"]) > 0 and int(values["answers"]) == 300
+
+
+def test_gpu_bench_small_runs_on_the_cpu_with_ratios_first():
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "gpu.py"), "--small"], capture_output=True, text=True,
+                         timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-3000:]
+    values = dict(line.split(": ", 1) for line in out.stdout.strip().splitlines())
+    names = list(values)
+    assert names[:5] == ["hf_policy_over_generate", "share_of_bandwidth_bound", "generation_share_of_rlvr_step",
+                         "update_over_plain_torch", "update_mfu"]
+    assert float(values["hf_policy_over_generate"]) > 0 and float(values["update_over_plain_torch"]) > 0
+    assert 0 < float(values["generation_share_of_rlvr_step"]) <= 1
+    assert values["share_of_bandwidth_bound"] == "n/a"  # no peak bandwidth to compare with on the CPU
+    assert values["pass@1_after_rlvr"].count("[") == 1  # a number with its interval
