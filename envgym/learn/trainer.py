@@ -279,7 +279,9 @@ class Trainer:
         params = sampling or self.sampling()
         config = RolloutConfig(group_size=group_size, sampling=params, max_context_tokens=self.config.max_context_tokens,
                                env_threads=self.config.env_threads, overlap=self.config.overlap,
-                               episode_seeds=self.episode_seeds and params.seed is not None)
+                               episode_seeds=self.episode_seeds and params.seed is not None,
+                               # on a GPU, the whole step's episodes in one batch (the CPU keeps its chunks of 256)
+                               chunk_episodes=max(256, len(seeds) * group_size) if self.device.startswith("cuda") else 256)
         store = TrajectoryStore(self.out / "rollouts" / f"step-{self.step:06d}-{self._rollout_calls:02d}-{tag}.jsonl")
         if self.group.distributed:
             found = self._rollout_shared(seeds, policy or self.scaffolded, config, store)
@@ -552,7 +554,9 @@ class Trainer:
                                       batch_size="auto", generation_dtype=dtype)
         tmp = self.out / ("engine-init" if not self.group.distributed else f"engine-init-{self.group.rank}")
         export_model(self._full, self.tokenizer, tmp)
-        return envgym.make_policy("vllm", str(tmp), name=Path(self.config.model).name)
+        # colocated with training on a GPU: a share of its memory, not vLLM's default 0.9
+        share = 0.3 if self.device.startswith("cuda") else None
+        return envgym.make_policy("vllm", str(tmp), name=Path(self.config.model).name, gpu_memory_utilization=share)
 
     def _scaffolded(self) -> Any:
         """The rollout engine under the run's scaffold (the bare policy for ``none``)."""
