@@ -55,7 +55,13 @@ cm mm km nm kg mg ml hr hrs min mins sec secs ft yd mi mph kph lb lbs oz sq cu d
 unit units meter meters metre metres inch inches foot feet mile miles hour hours minute minutes second
 seconds day days week weeks year years dollar dollars cent cents gram grams liter liters litre litres
 percent pounds ounces square cubic per kmh km/h m/s cm^2 ms
+usd eur gbp jpy inr cad aud chf cny rs euro euros yen rupees
 """.split())
+_CURRENCY = re.compile(r"[€£¥₹¢]|\\(?:euro|pounds|yen|textdollar|textsterling|texteuro)(?![a-zA-Z])")
+# Digits grouped by plain spaces in threes: "1 250" is 1250 ("12 34" stays two numbers).
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,])")
+# Words trailing a number or a closing bracket, with one of them prose or a unit ("17 red apples").
+_TRAILING_WORDS = re.compile(r"(?<=[\d})%\]])\s+((?:[a-zA-Z]+\s*){1,8})$")
 _FUNCS = {"sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
           "ln", "exp", "sqrt", "abs", "floor", "ceil"}
 _CONSTS = {"pi": "pi", "infty": "oo", "infinity": "oo", "inf": "oo", "e": "e", "i": "i"}
@@ -73,8 +79,10 @@ def clean(text: str, strict: bool = False) -> str:
     text = text.replace("{,}", ",").replace("\\{", " \\lbrace ").replace("\\}", " \\rbrace ")
     text = text.replace("\\%", "%").replace("\\$", "")
     text = _DIGIT_GROUP.sub("", text)
+    text = _SPACED_THOUSANDS.sub(lambda m: m.group(0).replace(" ", ""), text)
     if not strict:
         text = _DEGREES.sub("", text)
+        text = _CURRENCY.sub(" ", text)
     text = _MATRIX_BEGIN.sub(lambda _: " \\matbegin ", text)
     text = _MATRIX_END.sub(lambda _: " \\matend ", text)
     text = _DROP.sub(" ", text)
@@ -82,7 +90,18 @@ def clean(text: str, strict: bool = False) -> str:
         text = _TEXT_CMD.sub(_text_block, text)
     text = _SCI.sub(r"\1*10^{\2}", text)
     text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
-    return text.strip().rstrip(".").strip()
+    text = text.strip().rstrip(".").strip()
+    if not strict:
+        text = _TRAILING_WORDS.sub(_drop_prose, text)
+    return text
+
+
+def _drop_prose(m: re.Match) -> str:
+    """Trailing words go when one of them is a unit or a word of prose (not when all are variables)."""
+    words = m.group(1).split()
+    if any(len(w) >= 4 or w.lower() in UNITS for w in words) and not any(w.lower() in _FUNCS or w.lower() in _CONSTS for w in words):
+        return ""
+    return m.group(0)
 
 
 def _text_block(m: re.Match) -> str:
@@ -440,3 +459,65 @@ def parse(text: str, strict: bool = False) -> tuple:
         return _Parser(tokens).answer()
     except RecursionError:
         raise ParseError("nested too deeply") from None
+
+
+# ---- showing a tree ----------------------------------------------------------------------------
+
+_KINDS = {"num": "number", "rel": "relation", "tuple": "tuple", "set": "set", "list": "list", "matrix": "matrix",
+          "interval": "interval", "union": "union of intervals"}
+_BINARY = {"add": " + ", "mul": "*", "div": "/", "pow": "^", "pm": " ± "}
+
+
+def describe(tree: tuple, limit: int = 80) -> str:
+    """What a parsed answer was read as, for a verdict's reason: its kind and a plain rendering.
+
+    >>> describe(parse("$[0,1)$"))
+    'interval [0, 1)'
+    >>> describe(parse(r"\\frac{1}{2}")), describe(parse("x = 3"))
+    ('expression 1/2', 'equation x = 3')
+    """
+    shown = show(tree)
+    if len(shown) > limit:
+        shown = shown[: limit - 3] + "..."
+    kind = "equation" if tree[0] == "rel" and tree[1] == "=" else _KINDS.get(tree[0], "expression")
+    return f"{kind} {shown}"
+
+
+def show(tree: tuple, depth: int = 0) -> str:
+    """A plain-text rendering of a tree (bounded by ``MAX_DEPTH``)."""
+    if depth > MAX_DEPTH:
+        return "..."
+    kind, d = tree[0], depth + 1
+    if kind == "num":
+        value = tree[1]
+        return str(value) if value.denominator == 1 or not tree[2] else f"{float(value):g}"
+    if kind == "sym":
+        return str(tree[1])
+    if kind == "const":
+        return {"oo": "∞"}.get(tree[1], tree[1])
+    if kind in _BINARY:
+        return f"({show(tree[1], d)}{_BINARY[kind]}{show(tree[2], d)})" if depth else f"{show(tree[1], d)}{_BINARY[kind]}{show(tree[2], d)}"
+    if kind == "neg":
+        return f"-{show(tree[1], d)}"
+    if kind in ("fn", "log"):
+        return f"{tree[1] if kind == 'fn' else 'log_' + show(tree[1], d)}({show(tree[2], d)})"
+    if kind == "fact":
+        return f"{show(tree[1], d)}!"
+    if kind == "pct":
+        return f"{show(tree[1], d)}%"
+    if kind == "binom":
+        return f"C({show(tree[1], d)}, {show(tree[2], d)})"
+    if kind == "rel":
+        return f"{show(tree[2], d)} {tree[1]} {show(tree[3], d)}"
+    if kind in ("tuple", "list"):
+        inner = ", ".join(show(x, d) for x in tree[1])
+        return f"({inner})" if kind == "tuple" else inner
+    if kind == "set":
+        return "{" + ", ".join(show(x, d) for x in tree[1]) + "}"
+    if kind == "matrix":
+        return "[" + "; ".join(", ".join(show(x, d) for x in row) for row in tree[1]) + "]"
+    if kind == "interval":
+        return f"{'[' if tree[1] else '('}{show(tree[2], d)}, {show(tree[3], d)}{']' if tree[4] else ')'}"
+    if kind == "union":
+        return " ∪ ".join(show(x, d) for x in tree[1])
+    return str(tree)

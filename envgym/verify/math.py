@@ -1,33 +1,83 @@
 r"""``make_verifier("math")``: is the final answer of a completion equal to the reference?
 
-1. Extract the answer with the configured strategies, in order: ``boxed`` (every ``\boxed{}``;
-   several different ones score 0 unless the reference is a list of that many answers),
-   ``answer_is`` ("the answer is ..."), ``gsm8k`` (``#### 42``), ``last_number``.
-2. Parse answer and reference with ``envgym.verify.latex`` (no eval; bounded).
-3. Compare the structures (``mathcompare.equivalent``) with the fast numeric judge. Only when it
-   cannot decide does the verifier run sympy, in a worker process killed at the time bound.
+1. Read the gold as carefully as the answer (``gold_answer``): math delimiters (``$``, ``$$``,
+   ``\(``, ``\)``, ``\[``, ``\]``), ``\boxed{}``, GSM8K's ``####`` and trailing punctuation go; a gold
+   that still does not parse is a dataset problem, reported once per gold (a ``DatasetWarning``)
+   and named in every verdict's reason, then compared as normalised text.
+2. Find the completion's final answer by the verifier's extraction mode (``envgym.verify.final``):
+   ``final-answer`` (boxes, then answer phrases, then the closing sentence's math, then a lone
+   last number; never a number out of an interval, set, tuple or equation) or ``boxed`` (boxes
+   only, for RL format pressure).
+3. Parse both with ``envgym.verify.latex`` (no eval; bounded), compare the structures
+   (``mathcompare.equivalent``) with the fast numeric judge, and only when it cannot decide run
+   sympy in a worker process killed at the time bound.
+
+A decimal comma is read as one where it cannot be anything else ("3,5" against a gold that is one
+number; "1,250" is one thousand two hundred and fifty). The verdict's reason says what was
+compared: "gold '$[0,1)$' read as interval [0, 1); answer '1' (last number) read as number 1".
 
 The fast path is ``quick_verify`` (run inline by ``Guarded``), the full one ``verify``.
-An answer or reference that does not parse is compared as normalised text.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
 
 from envgym.types import Verdict
-from envgym.verify.extract import boxed_contents, final_number
-from envgym.verify.latex import ParseError, parse
+from envgym.verify.extract import boxed_contents
+from envgym.verify.final import MODES, final_answer, number_words
+from envgym.verify.latex import ParseError, describe, parse
 from envgym.verify.mathcompare import Options, equivalent, numeric_judge
 
-STRATEGIES = ("boxed", "answer_is", "gsm8k", "last_number")
-# A lookahead, so overlapping matches count: in "Final Answer: The final answer is 3" the last wins.
-_ANSWER_IS = re.compile(r"(?=(?:final answer|answer)\s*(?:is|:|=)\s*:?\s*([^\n]+))", re.I)
-_GSM8K = re.compile(r"####\s*([^\n]+)")
 MAX_ANSWER_CHARS = 2_000
+_GSM8K = re.compile(r"####\s*(.+)$", re.S)
+_DELIMITED = re.compile(r"\s*(?:\$\$(.*)\$\$|\$(.*)\$|\\\((.*)\\\)|\\\[(.*)\\\])\s*[.,;]?\s*", re.S)
+_WORDS = re.compile(r"[\sA-Za-z().,:'\\-]*")
+_DECIMAL_COMMA = re.compile(r"[-−]?\d+,(?:\d{1,2}|\d{4,})")
+
+
+class DatasetWarning(UserWarning):
+    """A gold answer the math verifier cannot read: a problem of the dataset, not of the policy."""
+
+
+_reported: set[str] = set()
+_reported_lock = threading.Lock()
+
+
+def _report_gold(gold: str, why: str) -> None:
+    """Warn once per gold (per process) that it is not math the verifier reads."""
+    with _reported_lock:
+        if gold in _reported or len(_reported) > 100_000:
+            return
+        _reported.add(gold)
+    warnings.warn(f"math verifier: the gold {gold[:120]!r} is not math it can read ({why}); "
+                  "it is compared as text: check the dataset", DatasetWarning, stacklevel=3)
+
+
+def gold_answer(reference: str) -> str:
+    r"""The answer inside a gold as datasets store it: delimiters, ``\boxed{}``, ``####`` and end punctuation gone.
+
+    >>> gold_answer(r"$\frac{1}{2}$."), gold_answer(r"\(x=3\)"), gold_answer(r"\boxed{5}"), gold_answer("#### 1,200")
+    ('\\frac{1}{2}', 'x=3', '5', '1,200')
+    """
+    text = reference.strip()
+    found = _GSM8K.search(text)
+    if found:
+        text = found.group(1).strip()
+    boxes = list(dict.fromkeys(b.strip() for b in boxed_contents(text)))
+    if len(boxes) == 1:
+        text = boxes[0]
+    for _ in range(3):
+        whole = _DELIMITED.fullmatch(text)
+        if whole is None:
+            break
+        text = next(g for g in whole.groups() if g is not None).strip()
+    return text.rstrip(" .;,").strip()
 
 
 @lru_cache(maxsize=8192)
@@ -51,14 +101,8 @@ def _text_key(text: str) -> str:
     return key
 
 
-def _first_sentence(text: str) -> str:
-    """'$3$. I hope it is correct.' -> '3': the answer ends with its math or its sentence."""
-    text = text.strip()
-    if text.startswith("$"):
-        end = text.find("$", 1 if not text.startswith("$$") else 2)
-        if end > 0:
-            return text[: end + 1].strip("$ ")
-    return re.split(r"\.\s|\.$", text, maxsplit=1)[0].strip()
+def _items(tree: tuple | str) -> int:
+    return len(tree[1]) if isinstance(tree, tuple) and tree[0] in ("list", "set") else 1
 
 
 @dataclass(frozen=True)
@@ -67,7 +111,8 @@ class MathVerifier:
 
     rel_tol: relative tolerance used when either side is a decimal or irrational.
     strict: no unit or prose stripping, no percent conversion, no equation-to-value.
-    extract: answer extraction strategies, tried in order.
+    mode: how the final answer is found (``envgym.verify.final``): ``final-answer`` (boxed or
+        not, by a stated priority) or ``boxed`` (only boxes count).
 
     >>> v = MathVerifier()
     >>> v.verify(r"so the answer is \boxed{\dfrac{1}{2}}", "0.5").correct
@@ -80,12 +125,11 @@ class MathVerifier:
     bound: ClassVar[str] = "process"
     rel_tol: float = 1e-6
     strict: bool = False
-    extract: tuple[str, ...] = STRATEGIES
+    mode: str = "final-answer"
 
     def __post_init__(self) -> None:
-        unknown = set(self.extract) - set(STRATEGIES)
-        if unknown or not self.extract:
-            raise ValueError(f"math verifier: extract strategies must be among {STRATEGIES}, got {self.extract}")
+        if self.mode not in MODES:
+            raise ValueError(f"math verifier: mode must be one of {MODES}, got {self.mode!r}")
 
     def quick_verify(self, completion: str, reference: Any) -> Verdict | None:
         """The bounded fast path; None when only sympy can decide."""
@@ -95,19 +139,36 @@ class MathVerifier:
         return self._judge(completion, reference, symbolic=True)
 
     def _judge(self, completion: str, reference: Any, symbolic: bool) -> Verdict | None:
-        ref_text = str(reference)
-        ref = _parsed(ref_text, self.strict)
-        answer = self.extract_answer(completion, ref)
-        if isinstance(answer, Verdict):
-            return answer
+        gold = str(reference)
+        gold_text = gold_answer(gold)
+        ref = _parsed(gold_text, self.strict)
+        if isinstance(ref, str) and not _WORDS.fullmatch(_TEXT_WRAPPER.sub(r"\1", gold_text)):
+            _report_gold(gold, ref)  # words ("even", "(C)") are answers compared as text, not a problem
+        answer, how = final_answer(completion, self.mode, _items(ref))
+        if answer is None:
+            return Verdict.fail(how or "no answer found")
         if len(answer) > MAX_ANSWER_CHARS:
             return Verdict.fail(f"answer longer than {MAX_ANSWER_CHARS} characters")
+        if not self.strict and _WORDS.fullmatch(answer) and (digits := number_words(answer)) is not None:
+            answer, how = digits, f"{how}, number words"
         got = _parsed(answer, self.strict)
-        details = {"answer": answer[:200]}
-        if isinstance(got, str) or isinstance(ref, str):
-            same = _text_key(answer) == _text_key(ref_text)
-            reason = "correct (text match)" if same else f"not equivalent (compared as text: {got if isinstance(got, str) else ref})"
-            return Verdict(float(same), same, reason, None, details)
+        if (not self.strict and isinstance(got, tuple) and got[0] == "list" and isinstance(ref, tuple)
+                and ref[0] not in ("list", "set", "tuple", "interval") and _DECIMAL_COMMA.search(answer)):
+            comma = _DECIMAL_COMMA.search(answer)
+            decimal = _parsed(answer[: comma.start()] + comma.group(0).replace(",", ".") + answer[comma.end():], self.strict)
+            if isinstance(decimal, tuple):  # "3,5" read as 3.5: the gold is one number, so it is no list
+                got, how = decimal, f"{how}, decimal comma"
+        details = {"answer": answer[:200], "extracted_by": how}
+        read_gold = f"gold {gold[:80]!r}"
+        read_answer = f"answer {answer[:80]!r} ({how})"
+        if isinstance(ref, str):
+            same = _text_key(answer) == _text_key(gold_text)
+            reason = (f"{read_gold} is not math this verifier reads ({ref}): a dataset problem; compared as text "
+                      f"with {read_answer}: {'the same' if same else 'different'}")
+            return Verdict(float(same), same, ("correct: " if same else "not equivalent: ") + reason, None, details)
+        if isinstance(got, str):
+            return Verdict(0.0, False, f"not equivalent: {read_answer} is not math this verifier reads ({got}); "
+                                       f"{read_gold} read as {describe(ref)}", None, details)
         opts = Options(self.rel_tol, self.strict)
         result = equivalent(got, ref, opts, numeric_judge)
         if result is None:
@@ -116,36 +177,14 @@ class MathVerifier:
             from envgym.verify.mathsympy import sympy_judge
 
             result = equivalent(got, ref, opts, sympy_judge)
-            if result is None:
-                return Verdict(0.0, False, "could not decide equivalence", None, details)
-        return Verdict(1.0, True, "correct", None, details) if result else Verdict(0.0, False, "not equivalent", None, details)
+        compared = f"{read_gold} read as {describe(ref)}; {read_answer} read as {describe(got)}"
+        if result is None:
+            return Verdict(0.0, False, f"could not decide equivalence: {compared}", None, details)
+        return Verdict(1.0, True, f"correct: {compared}", None, details) if result else \
+            Verdict(0.0, False, f"not equivalent: {compared}", None, details)
 
-    def extract_answer(self, completion: str, reference_tree: tuple | str = ()) -> str | Verdict:
-        """The final answer's text, or a failing Verdict saying why there is none."""
-        for strategy in self.extract:
-            if strategy == "boxed":
-                boxes = [b.strip() for b in boxed_contents(completion)]
-                if not boxes:
-                    continue
-                if "" in boxes:
-                    return Verdict.fail(r"empty \boxed{}")
-                distinct = list(dict.fromkeys(boxes))
-                if len(distinct) == 1:
-                    return distinct[0]
-                wanted = len(reference_tree[1]) if isinstance(reference_tree, tuple) and reference_tree[:1] in (("list",), ("set",)) else 1
-                if len(distinct) == wanted:
-                    return ", ".join(distinct)
-                return Verdict.fail(f"{len(distinct)} different boxed answers", answers=distinct[:8])
-            if strategy == "answer_is":
-                found = _ANSWER_IS.findall(completion)
-                if found:
-                    return _first_sentence(found[-1])
-            elif strategy == "gsm8k":
-                found = _GSM8K.findall(completion)
-                if found:
-                    return found[-1].strip()
-            elif strategy == "last_number":
-                number = final_number(completion)
-                if number is not None:
-                    return number
-        return Verdict.fail("no answer found")
+    def extract_answer(self, completion: str, reference: Any = "") -> str | Verdict:
+        """The final answer's text under this verifier's mode, or a failing Verdict saying why there is none."""
+        ref = _parsed(gold_answer(str(reference)), self.strict) if reference != "" else ""
+        answer, how = final_answer(completion, self.mode, _items(ref))
+        return answer if answer is not None else Verdict.fail(how or "no answer found")

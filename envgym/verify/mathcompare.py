@@ -331,9 +331,11 @@ def equivalent(a: tuple, b: tuple, opts: Options, judge: Judge) -> bool | None:
         b, kb = ("interval", False, b[1][0], b[1][1], False), "interval"
     if not opts.strict:
         if ka == "rel" and a[1] in ("=", "in") and kb != "rel":
-            return equivalent(_value_side(a), b, opts, judge)
+            value = _value_side(a)
+            return False if value is None else equivalent(value, b, opts, judge)
         if kb == "rel" and b[1] in ("=", "in") and ka != "rel":
-            return equivalent(a, _value_side(b), opts, judge)
+            value = _value_side(b)
+            return False if value is None else equivalent(a, value, opts, judge)
         if ka == "set" and len(a[1]) == 1 and kb not in ("set", "list", "tuple"):
             return equivalent(a[1][0], b, opts, judge)
         if kb == "set" and len(b[1]) == 1 and ka not in ("set", "list", "tuple"):
@@ -414,12 +416,35 @@ def _sequence(xs: tuple, ys: tuple, opts: Options, judge: Judge, ordered: bool) 
     return True
 
 
-def _value_side(rel: tuple) -> tuple:
-    """x = 3 -> 3; 3 = x -> 3; x \\in [1, 2] -> [1, 2]."""
+def _value_side(rel: tuple) -> tuple | None:
+    """The value an equation names: x = 3 -> 3; 3 = x -> 3; f(x) = x^2 -> x^2; x \\in [1, 2] -> [1, 2];
+    3*4 = 12 -> 12. None when it names none: x + y + z = 6 is an equation, not the value 6."""
     _, op, left, right = rel
-    if op == "=" and right[0] == "sym" and left[0] != "sym":
+    if op == "in" or _names(left):
+        return right
+    if op == "=" and _names(right):
         return left
-    return right
+    if op == "=" and not _has_symbols(left) and not _has_symbols(right):
+        return right
+    return None
+
+
+def _names(node: tuple) -> bool:
+    """A lone variable (x, a_1) or a function of variables (f(x), f(x, y)) on one side of an equation."""
+    if node[0] == "sym":
+        return True
+    return node[0] == "mul" and node[1][0] == "sym" and (node[2][0] == "sym" or node[2][0] == "tuple"
+                                                          and all(x[0] == "sym" for x in node[2][1]))
+
+
+def _has_symbols(node: tuple) -> bool:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n and n[0] == "sym" and len(n) == 2:
+            return True
+        stack.extend(x for x in n if isinstance(x, tuple))
+    return False
 
 
 def _inequality_as_interval(node: tuple) -> tuple:
