@@ -1,25 +1,34 @@
-r"""envgym's ``math`` verifier against Hugging Face's math-verify, on the same equivalence table.
+r"""envgym's ``math`` verifier against Hugging Face's math-verify, on the same cases, side by side.
 
-Both libraries judge every case of ``tests/math_cases.py`` (completion, reference, and the verdict
-a careful grader gives) in one process, side by side:
+Two tables, each case ``(category, completion, gold, verdict a careful grader gives)``:
 
-- envgym: ``envgym.make_verifier("math").verify(completion, reference)``, the guarded verifier
-  as an RL loop calls it (its fast path inline, sympy in a bounded worker process);
-- math-verify, as its README shows: ``verify(parse(gold), parse(completion))``, both parsed with
-  the default ``LatexExtractionConfig()`` and ``ExprExtractionConfig()``. Its LaTeX extraction
-  only looks inside math delimiters, so a bare reference is wrapped in ``$...$`` first. It times
+- ``project``: ``tests/math_cases.py``, 271 cases, mostly boxed answers against plain golds;
+- ``public``: ``tests/math_suite``, 869 cases written apart from the verifier: golds as MATH,
+  GSM8K, NuminaMath / OlympiadBench, AIME and AMC store them (a third inside math delimiters),
+  completions as chat models write them (over half unboxed), and traps for loose extraction.
+
+Judges:
+
+- envgym, ``final-answer`` mode (the default): ``envgym.make_verifier("math").verify(completion, gold)``,
+  the guarded verifier as an RL loop calls it (fast path inline, sympy in a bounded worker);
+- envgym, ``boxed`` mode, scored against the ``boxed`` expectation (a right answer left unboxed
+  scores 0: ``math_suite.boxed_expectation``);
+- math-verify, as its README shows: ``verify(parse(gold), parse(completion))`` with the default
+  ``LatexExtractionConfig()`` and ``ExprExtractionConfig()`` for the gold. Its LaTeX extraction
+  only looks inside math delimiters, so a gold without any is wrapped in ``$...$`` first. It times
   out with ``signal.alarm``, so everything runs in the main thread.
 
-Method: one untimed pass warms both up (imports, envgym's worker) and gives the verdicts that are
-counted against the table. Then each of ``--repeats`` timed passes first clears the functools
-memo caches of both libraries (envgym keeps parsed answers; math-verify keeps its last parses
-and regexes), so the time is that of answers seen for the first time rather than cache hits;
-the two libraries alternate which goes first. Medians over the passes are reported.
+A false positive is a case the grader marks wrong and the judge accepts: the reward-hacking risk.
+
+Timing: one untimed pass warms both up (imports, envgym's worker) and gives the verdicts. Each of
+``--repeats`` timed passes over both tables first clears the functools memo caches of both
+libraries, so the time is that of answers seen for the first time; the libraries alternate which
+goes first. Medians over the passes are reported.
 
     python bench/math_verify.py [--repeats 5] [--quick] [--show-disagreements]
 
-Prints ``name: value`` lines, ratio first. Targets: ``throughput_ratio_envgym_over_math_verify``
-at least 5, and ``correct_envgym`` at least ``correct_math_verify``.
+Prints ``name: value`` lines, ratio first. Targets: throughput ratio at least 5; on each table,
+envgym (final-answer) right at least as often as math-verify, with no more false positives.
 """
 
 from __future__ import annotations
@@ -41,10 +50,10 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 Judge = Callable[[str, object], bool]
 
 
-def envgym_judge() -> Judge:
+def envgym_judge(mode: str = "final-answer") -> Judge:
     import envgym
 
-    verifier = envgym.make_verifier("math")
+    verifier = envgym.make_verifier("math", mode=mode)
     return lambda completion, reference: verifier.verify(completion, reference).correct
 
 
@@ -64,7 +73,7 @@ def math_verify_judge() -> Judge:
 def as_latex(reference: object) -> str:
     """A reference as math-verify's LaTeX extraction finds it: inside ``$...$``."""
     text = str(reference)
-    return text if "$" in text or "\\boxed" in text else f"${text}$"
+    return text if any(mark in text for mark in ("$", "\\boxed", "\\(", "\\[")) else f"${text}$"
 
 
 def clear_memo_caches(prefixes: tuple[str, ...]) -> None:
@@ -89,6 +98,11 @@ def timed_pass(judge: Judge, cases: Sequence[tuple], caches: tuple[str, ...]) ->
     return time.perf_counter_ns() - start
 
 
+def score(verdicts: Sequence[bool], expected: Sequence[bool]) -> tuple[int, int]:
+    """(right, false positives)."""
+    return (sum(g == w for g, w in zip(verdicts, expected)), sum(g and not w for g, w in zip(verdicts, expected)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
@@ -96,41 +110,57 @@ def main() -> None:
     parser.add_argument("--show-disagreements", action="store_true", help="list the cases either library gets wrong")
     args = parser.parse_args()
 
-    from math_cases import CASES
+    import warnings
 
-    cases = CASES[::4] if args.quick else CASES
+    from math_cases import CASES
+    from math_suite import CASES as PUBLIC
+    from math_suite import boxed_expectation
+
+    warnings.simplefilter("ignore")  # envgym warns once per unreadable gold; the tables hold a few on purpose
+    step = 4 if args.quick else 1
+    tables = {"project": CASES[::step], "public": PUBLIC[::step]}
     repeats = 1 if args.quick else args.repeats
     judges = {
         "envgym": (envgym_judge(), ("envgym",)),
         "math_verify": (math_verify_judge(), ("math_verify", "latex2sympy2_extended")),
     }
+    boxed = envgym_judge("boxed")
 
-    verdicts = {name: run(judge, cases) for name, (judge, _) in judges.items()}
+    verdicts = {(name, table): run(judge, cases) for name, (judge, _) in judges.items() for table, cases in tables.items()}
+    boxed_verdicts = {table: run(boxed, cases) for table, cases in tables.items()}
+    everything = [case for cases in tables.values() for case in cases]
     times: dict[str, list[int]] = {name: [] for name in judges}
     order = list(judges)
     for _ in range(repeats):
         for name in order:
             judge, caches = judges[name]
-            times[name].append(timed_pass(judge, cases, caches))
+            times[name].append(timed_pass(judge, everything, caches))
         order.reverse()
 
-    expected = [case[3] for case in cases]
-    right = {name: sum(got == want for got, want in zip(v, expected)) for name, v in verdicts.items()}
     median = {name: statistics.median(t) for name, t in times.items()}
     print(f"throughput_ratio_envgym_over_math_verify: {median['math_verify'] / median['envgym']:.2f}")
-    print(f"correct_envgym: {right['envgym']}")
-    print(f"correct_math_verify: {right['math_verify']}")
-    print(f"cases: {len(cases)}")
-    print(f"envgym_us_per_case: {median['envgym'] / len(cases) / 1000:.1f}")
-    print(f"math_verify_us_per_case: {median['math_verify'] / len(cases) / 1000:.1f}")
+    for table, cases in tables.items():
+        expected = [case[3] for case in cases]
+        prefix = "" if table == "project" else "public_"
+        for name in judges:
+            right, false = score(verdicts[name, table], expected)
+            print(f"{prefix}correct_{name}: {right}")
+            print(f"{prefix}false_positives_{name}: {false}")
+        right, false = score(boxed_verdicts[table], [boxed_expectation(c[1], c[3]) for c in cases])
+        print(f"{prefix}correct_envgym_boxed_mode: {right}")
+        print(f"{prefix}false_positives_envgym_boxed_mode: {false}")
+        print(f"{prefix}cases: {len(cases)}")
+    print(f"envgym_us_per_case: {median['envgym'] / len(everything) / 1000:.1f}")
+    print(f"math_verify_us_per_case: {median['math_verify'] / len(everything) / 1000:.1f}")
     print(f"repeats: {repeats}")
     if args.show_disagreements:
-        index = {id(case): i for i, case in enumerate(CASES)}
-        for case, want, eg, mv in zip(cases, expected, verdicts["envgym"], verdicts["math_verify"]):
-            if eg != want or mv != want:
-                category, completion, reference, _ = case
-                print(f"wrong[{category}-{index[id(case)]}]: expected={want} envgym={eg} math_verify={mv} "
-                      f"completion={completion!r} reference={reference!r}")
+        for table, cases in tables.items():
+            eg, mv = verdicts["envgym", table], verdicts["math_verify", table]
+            for i, (case, e, m) in enumerate(zip(cases, eg, mv)):
+                if e != case[3] or m != case[3]:
+                    category, completion, reference, want = case
+                    print(f"wrong[{table}-{category}-{i * step}]: expected={want} envgym={e} math_verify={m} "
+                          f"completion={completion!r} reference={reference!r}")
 
 
 if __name__ == "__main__":

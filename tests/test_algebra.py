@@ -169,3 +169,4 @@ def test_the_step_verifier_catches_a_broken_step(kind, broken):
 def test_envgym_check_passes():
     report = check_environment(ENV_ID)
     assert report.ok, [item for item in report.items if not item.ok]
+

@@ -42,7 +42,8 @@ ATOMS = [
     r"\pm", r"\cup", r"\circ", r"\%", r"\$", r"\,", r"\!", r"\overline{", r"\le", "x", "y", "i", "e", "=", "x=",
     "+", "-", "*", "/", "!", "%", "$", ",", ".", ":", " ", "\n", "\t", "0", "1", "2", "9", "42", "1,000", "-0",
     "1e308", "1e-308", "1e999999", "0.000000001", "10^{10^{10}}", "9999!", "(9999!)!", "2^{2^{2^{2}}}",
-    "9" * 400, "1" * 5000, "nan", "inf", "NaN", "####", "#### ", "The answer is ", "answer: ",
+    "9" * 400, "1" * 5000, "nan", "inf", "NaN", "####", "#### ", "The answer is ", "answer: ", "**Answer:** ",
+    "Therefore, ", " is ", "\\(", "\\)", "\\[", "\\]", "$$", "[^1]", "[^1]: ", "(or ", ", which ", "twenty-one",
     "é", "∞", "√", "−", "½", "²", "𝟙", "💥", "\x00", "\x1b[0m", "\ud800", "\u202e", "\ufeff", "\\", "\\\\",
 ]
 
@@ -114,6 +115,12 @@ PATHOLOGICAL = [
     r"\boxed{\begin{pmatrix}" + "1&" * 20000,
     "x=" * 20000 + "1",
     r"\boxed{" + "+".join(["x^{99999}"] * 200) + "}",
+    # unboxed: the final-answer extraction's own bombs (each was quadratic before it read only the tail)
+    "\\[" * 50000,
+    "\n" * 200000 + "5",
+    "$a " * 50000,
+    "The answer is " * 20000,
+    "I hope it is correct. " * 20000,
 ]
 # A number and a symbolic reference: the second sends undecided comparisons down the sympy path.
 PATHOLOGICAL_REFERENCES = ("1", "x^2+1")

@@ -183,3 +183,17 @@ def test_system_prompt_is_optional():
 def test_envgym_check_passes():
     report = check_environment(ENV_ID)
     assert report.ok, [item for item in report.items if not item.ok]
+
+
+def test_answer_mode_final_answer_by_default_boxed_on_request(tmp_path):
+    path = write_jsonl(tmp_path / "qa.jsonl", RECORDS[2:])
+    loose, strict = envgym.make(ENV_ID, path=path), envgym.make(ENV_ID, path=path, answer_mode="boxed")
+    for env in (loose, strict):
+        env.reset(seed=0)
+        assert env.score("So the solution set is $\\boxed{(-2, 2)}$.").correct
+    unboxed = "Since $x^2 < 4$ means $|x| < 2$, the answer is $(-2, 2)$."
+    assert loose.score(unboxed).correct
+    verdict = strict.score(unboxed)
+    assert not verdict.correct and "\\boxed" in verdict.reason
+    with pytest.raises(ValueError, match="mode"):
+        envgym.make(ENV_ID, path=path, answer_mode="loose")

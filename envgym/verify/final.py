@@ -58,9 +58,12 @@ _CLAUSE = re.compile(r"(?:,\s*|\s+)(?:which|because|since|as|so|not|but|where|wh
                      r"hence|i|we|it|after|before|using|by|from|with)\b.*$", re.I | re.S)
 _QUESTION = re.compile(r"(?:find|compute|calculate|evaluate|determine|solve|simplify|what|how|which|prove|show)\b", re.I)
 _PROSE = re.compile(r"[a-zA-Z]{2,}")
-_FOOTNOTE = re.compile(r"^\s*\[\^\w+\]:.*$|\[\^\w+\]", re.M)  # footnotes and their markers
+_FILLER = re.compile(r"^(?:(?:therefore|thus|hence|then|so|just|exactly|simply|equal\s+to|given\s+by|now)\b[\s,]*)+", re.I)
+_CHOICE = re.compile(r"\(\s*([A-E])\s*\)|^\s*([A-E])\s*$|(?:option|choice|answer)\s+(?:is\s+)?([A-E])\b|\bis\s+([A-E])\s*$")
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
+_FOOTNOTE = re.compile(r"^[ \t]*\[\^\w+\]:.*$|\[\^\w+\]", re.M)  # footnotes and their markers
 _ASIDE = re.compile(r"\s*(?:\(.*\)|\[\^\w+\]:.*)\s*", re.S)  # "(Note: ...)", a footnote
-_NUMBER = re.compile(r"[-−]?(?:\d{1,3}(?:(?:,|\{,\}|\\,| )\d{3})+|\d+)(?:[.,]\d+)?")
+_NUMBER = re.compile(r"[-−]?(?:\d{1,3}(?:\.\d{3})+,\d+|(?:\d{1,3}(?:(?:,|\{,\}|\\,| )\d{3})+|\d+)(?:[.,]\d+)?|\.\d+)")
 _SINGLE_VARIABLE = re.compile(r"\s*[a-zA-Z]\s*")
 _CONNECTOR = re.compile(r"\s*(?:,|and|or|,\s*and|,\s*or)\s*", re.I)
 _OPERATORS = set("+-*/^_=<>×÷·")
@@ -71,6 +74,7 @@ def final_answer(completion: str, mode: str = "final-answer", items: int = 1) ->
 
     items: how many answers the reference holds (a list or set of that many may be boxed one by one).
     """
+    completion = completion.translate(_SPACES)
     boxes = [b.strip() for b in boxed_contents(completion)]
     if boxes:
         if "" in boxes:
@@ -83,7 +87,7 @@ def final_answer(completion: str, mode: str = "final-answer", items: int = 1) ->
         return None, f"{len(distinct)} different boxed answers"
     if mode == "boxed":
         return None, r"no \boxed{} answer (this environment asks for one)"
-    text = _closing(completion)
+    text = _closing(_tail(completion))
     phrase = None
     for phrase in _PHRASE.finditer(text):
         pass
@@ -105,6 +109,18 @@ def final_answer(completion: str, mode: str = "final-answer", items: int = 1) ->
     if number:
         return number, "last number"
     return None, "no answer found (the closing sentence holds no math, value or lone number)"
+
+
+TAIL_CHARS = 4000  # a final answer is stated near the end: only this much of the end is read for it
+
+
+def _tail(text: str) -> str:
+    """The last ``TAIL_CHARS`` characters, from a line start when there is one (bounds the work on huge inputs)."""
+    if len(text) <= TAIL_CHARS:
+        return text
+    tail = text[-TAIL_CHARS:]
+    newline = tail.find("\n")
+    return tail[newline + 1:] if 0 <= newline < TAIL_CHARS // 2 else tail
 
 
 def _closing(text: str) -> str:
@@ -181,23 +197,27 @@ def _after_phrase(rest: str) -> str | None:
         return spans[0][2]
     if spans:
         return _closing_math(sentence)
-    return _REMARK.sub("", sentence).strip(" *.,") or None
+    return _REMARK.sub("", sentence).rstrip(" *.,").lstrip(" *,") or None
 
 
 def _plain_value(sentence: str) -> str | None:
-    """In a sentence without math spans, what follows its last "is", "=" or ":" (if it holds a digit)."""
+    """In a sentence without math spans, what ends it after its last "is", "=" or ":" (if it holds
+    a digit and no prose); None leaves the sentence to the lone-number rule."""
     last = None
     for last in _VALUE_AFTER.finditer(sentence):
         pass
     if last is None:
         return None
-    value = _CLAUSE.sub("", _REMARK.sub("", sentence[last.end():])).strip(" *.,")
-    if not any(c.isdigit() for c in value) or any(w.lower() not in _UNIT_WORDS for w in _PROSE.findall(value)):
-        return None  # prose around the value: leave it to the lone-number rule
-    if last.group(0) == "=" and all(w.lower() in _UNIT_WORDS for w in _PROSE.findall(sentence[: last.start()])):
+    tail = _REMARK.sub("", sentence[last.end():]).strip(" *.,")
+    value = _FILLER.sub("", _CLAUSE.sub("", tail).strip(" *.,"))
+    if _CLAUSE.search(tail) or not any(c.isdigit() for c in value) \
+            or any(w.lower() not in _UNIT_WORDS for w in _PROSE.findall(value)):
+        return None  # more said after the value, or prose around it
+    before = sentence[: last.start()].rstrip()
+    if last.group(0) == "=" and re.search(r"(?:^|[\s,(])[a-zA-Z]$", before) \
+            and all(w.lower() in _UNIT_WORDS for w in _PROSE.findall(sentence)):
         return sentence.strip(" *.,")  # "x = 4 or x = 5": the whole relation
     return value
-
 
 def _standalone_number(sentence: str) -> str | None:
     """The sentence's last number, if it stands alone: outside brackets, not next to an operator."""
@@ -266,3 +286,33 @@ def number_words(text: str) -> str | None:
         return None
     value = total + current
     return f"{sign}{value}/{denominator}" if denominator else f"{sign}{value}"
+
+
+def choice_letter(text: str) -> str | None:
+    """The multiple-choice letter a text names: "(B)", "B", "\\textbf{(B)} 12", "the correct option is D".
+
+    >>> choice_letter(r"$\\textbf{(E)}\\ 12$"), choice_letter("the correct option is D."), choice_letter("(A) or (D)")
+    ('E', 'D', None)
+    """
+    text = re.sub(r"\\text\w*\s*\{([^{}]*)\}|\$", r"\1", text).strip().rstrip(".")
+    letters = {next(g for g in m.groups() if g) for m in _CHOICE.finditer(text)}
+    return letters.pop() if len(letters) == 1 else None  # "(A) or (D)" names none
+
+
+def closing_words(completion: str) -> str | None:
+    """For answers in words ("Devon", "even"): what the answer phrase or the closing sentence's last
+    "is", "are" or ":" is followed by; None when there is nothing there."""
+    text = _closing(_tail(completion))
+    phrase = None
+    for phrase in _PHRASE.finditer(text):
+        pass
+    if phrase is not None:
+        rest = text[phrase.end():].lstrip(" \t*:=\n")
+        return _CLAUSE.sub("", rest.split("\n")[0]).strip(" *.,!") or None
+    sentence = _last_sentence(text)
+    last = None
+    for last in re.finditer(r"\bis\b|\bare\b|:", sentence):
+        pass
+    if last is None:
+        return None
+    return _FILLER.sub("", _CLAUSE.sub("", sentence[last.end():]).strip(" *.,!")) or None

@@ -40,7 +40,7 @@ _TEXT_CMD = re.compile(
 )
 _DIGIT_GROUP = re.compile(r"(?<=[\d,])\s*\\[,!;: ]\s*(?=\d)")
 _DROP = re.compile(
-    r"(?<!\\)\\(?:left|right|big|Big|bigg|Bigg|displaystyle|textstyle|limits|!|,|;|:| |quad|qquad)(?![a-zA-Z])|\$|\\\(|\\\)|\\\[|\\\]|~"
+    r"(?<!\\)\\\s|(?<!\\)\\(?:left|right|big|Big|bigg|Bigg|displaystyle|textstyle|limits|!|,|;|:| |quad|qquad)(?![a-zA-Z])|\$|\\\(|\\\)|\\\[|\\\]|~"
 )
 _DEGREES = re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|°|\\degree")
 _MATRIX_BEGIN = re.compile(r"\\begin\s*\{\s*(?:[pbBvV]?matrix|array)\s*\}(?:\s*\{[^{}]*\})?")
@@ -48,7 +48,7 @@ _MATRIX_END = re.compile(r"\\end\s*\{\s*(?:[pbBvV]?matrix|array)\s*\}")
 _UNIT_TEXT = re.compile(r"[\sa-zA-Z/^\d.]*[a-zA-Z][\sa-zA-Z/^\d.]*")
 _SCI = re.compile(r"(\d)[eE]([-+]?\d{1,4})(?![\w])")
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,]|\.\d*,)")
-_UNICODE = {"−": "-", "–": "-", "×": "*", "·": "*", "÷": "/", "π": "\\pi ", "√": "\\sqrt", "∞": "\\infty ",
+_UNICODE = {"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "−": "-", "–": "-", "×": "*", "·": "*", "÷": "/", "π": "\\pi ", "√": "\\sqrt", "∞": "\\infty ",
             "≤": "\\le ", "≥": "\\ge ", "≠": "\\ne ", "∪": "\\cup ", "±": "\\pm "}
 UNITS = frozenset("""
 cm mm km nm kg mg ml hr hrs min mins sec secs ft yd mi mph kph lb lbs oz sq cu deg degree degrees rad
@@ -57,6 +57,10 @@ seconds day days week weeks year years dollar dollars cent cents gram grams lite
 percent pounds ounces square cubic per kmh km/h m/s cm^2 ms
 usd eur gbp jpy inr cad aud chf cny rs euro euros yen rupees
 """.split())
+# A repeating decimal: 0.\overline{3} is 1/3, 1.2\overline{45} is 1.2454545...
+_REPEATING = re.compile(r"(\d*)\.(\d*)\\overline\s*\{(\d{1,20})\}")
+# Dots grouping thousands and a decimal comma: 1.250,00 is 1250.00 (no other reading).
+_EUROPEAN = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+),(\d+)(?![\d.,])")
 _CURRENCY = re.compile(r"[€£¥₹¢]|\\(?:euro|pounds|yen|textdollar|textsterling|texteuro)(?![a-zA-Z])")
 # Digits grouped by plain spaces in threes: "1 250" is 1250 ("12 34" stays two numbers).
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,])")
@@ -79,6 +83,8 @@ def clean(text: str, strict: bool = False) -> str:
     text = text.replace("{,}", ",").replace("\\{", " \\lbrace ").replace("\\}", " \\rbrace ")
     text = text.replace("\\%", "%").replace("\\$", "")
     text = _DIGIT_GROUP.sub("", text)
+    text = _REPEATING.sub(_repeating, text)
+    text = _EUROPEAN.sub(lambda m: m.group(1).replace(".", "") + "." + m.group(2), text)
     text = _SPACED_THOUSANDS.sub(lambda m: m.group(0).replace(" ", ""), text)
     if not strict:
         text = _DEGREES.sub("", text)
@@ -94,6 +100,13 @@ def clean(text: str, strict: bool = False) -> str:
     if not strict:
         text = _TRAILING_WORDS.sub(_drop_prose, text)
     return text
+
+
+def _repeating(m: re.Match) -> str:
+    whole, fixed, period = m.group(1) or "0", m.group(2), m.group(3)
+    value = Fraction(int(whole)) + (Fraction(int(fixed), 10 ** len(fixed)) if fixed else 0) \
+        + Fraction(int(period), (10 ** len(period) - 1) * 10 ** len(fixed))
+    return f"({value.numerator}/{value.denominator})"
 
 
 def _drop_prose(m: re.Match) -> str:
@@ -236,6 +249,8 @@ class _Parser:
                 right = self.power()
                 if right[0] == "div" and _is_int(right[1]) and _is_int(right[2]) and _is_int(left):
                     left = ("add", left, right)  # a mixed number: 2\frac{1}{2} is 5/2
+                elif right[0] == "pct" and right[1][0] == "div" and _is_int(right[1][1]) and _is_int(right[1][2]) and _is_int(left):
+                    left = ("pct", ("add", left, right[1]))  # 33\frac{1}{3}\% is (33 + 1/3)%
                 elif right[0] == "div" and _is_int(right[1]) and _is_int(right[2]) and left[0] == "neg" and _is_int(left[1]):
                     left = ("neg", ("add", left[1], right))  # -1\frac{1}{2} is -3/2
                 else:
@@ -381,6 +396,8 @@ class _Parser:
                 index = self.sum()
                 self.expect("]")
                 return ("pow", self.group(), ("div", _number("1"), index))
+            if self.peek() and self.peek()[1] == "(":  # sqrt(2), as plain text writes it
+                return ("fn", "sqrt", self.atom())
             return ("fn", "sqrt", self.group())
         if name in _CONSTS:
             return ("const", _CONSTS[name])
@@ -495,6 +512,9 @@ def show(tree: tuple, depth: int = 0) -> str:
         return str(tree[1])
     if kind == "const":
         return {"oo": "∞"}.get(tree[1], tree[1])
+    if kind == "add" and tree[2][0] == "neg":
+        inner = f"{show(tree[1], d)} - {show(tree[2][1], d)}"
+        return f"({inner})" if depth else inner
     if kind in _BINARY:
         return f"({show(tree[1], d)}{_BINARY[kind]}{show(tree[2], d)})" if depth else f"{show(tree[1], d)}{_BINARY[kind]}{show(tree[2], d)}"
     if kind == "neg":

@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 
 from envgym.types import Verdict
 from envgym.verify.extract import boxed_contents
-from envgym.verify.final import MODES, final_answer, number_words
+from envgym.verify.final import MODES, choice_letter, closing_words, final_answer, number_words
 from envgym.verify.latex import ParseError, describe, parse
 from envgym.verify.mathcompare import Options, equivalent, numeric_judge
 
@@ -101,6 +101,22 @@ def _text_key(text: str) -> str:
     return key
 
 
+_CHOICE_GOLD = re.compile(r"\s*(?:\(\s*([A-E])\s*\)|([A-E]))(?:\s+(.*)|\s*)", re.S)
+
+
+def _gold_choice(gold: str) -> tuple[str | None, str]:
+    r"""A multiple-choice gold's letter and the value after it: "(B)", "B", "$\textbf{(B)}\ 12$" -> ("B", "12").
+
+    >>> _gold_choice(r"\textbf{(B)}\ 12"), _gold_choice("(C)"), _gold_choice("12")
+    (('B', '12'), ('C', ''), (None, ''))
+    """
+    text = re.sub(r"\\(?:text\w*|math\w*)\s*\{([^{}]*)\}", r"\1", gold).replace("\\ ", " ").replace("~", " ")
+    found = _CHOICE_GOLD.fullmatch(text)
+    if found is None:
+        return None, ""
+    return found.group(1) or found.group(2), (found.group(3) or "").strip()
+
+
 def _items(tree: tuple | str) -> int:
     return len(tree[1]) if isinstance(tree, tuple) and tree[0] in ("list", "set") else 1
 
@@ -145,6 +161,19 @@ class MathVerifier:
         if isinstance(ref, str) and not _WORDS.fullmatch(_TEXT_WRAPPER.sub(r"\1", gold_text)):
             _report_gold(gold, ref)  # words ("even", "(C)") are answers compared as text, not a problem
         answer, how = final_answer(completion, self.mode, _items(ref))
+        letter, value = _gold_choice(gold_text) if not self.strict else (None, "")
+        if letter is not None:  # a multiple-choice gold: the letters are compared, or the value when no letter is given
+            said = choice_letter(answer) if answer is not None else None
+            if said is None and answer is None and self.mode != "boxed":
+                said = choice_letter(closing_words(completion) or "")
+            if said is not None or not value:
+                same = said == letter
+                reason = f"gold {gold[:80]!r} read as choice {letter}; answer read as " + (f"choice {said}" if said else "no choice")
+                return Verdict(float(same), same, ("correct: " if same else "not equivalent: ") + reason, None,
+                               {"answer": said or (answer or "")[:200], "extracted_by": how})
+            gold_text, ref = value, _parsed(value, self.strict)
+        elif answer is None and self.mode != "boxed" and isinstance(ref, str) and _WORDS.fullmatch(_TEXT_WRAPPER.sub(r"\1", gold_text)):
+            answer, how = closing_words(completion), "closing words"  # an answer in words ("Devon", "even")
         if answer is None:
             return Verdict.fail(how or "no answer found")
         if len(answer) > MAX_ANSWER_CHARS:

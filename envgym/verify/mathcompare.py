@@ -276,9 +276,9 @@ def numeric_judge(a: tuple, b: tuple, opts: Options) -> bool | None:
     for shift in range(len(POINTS)):
         env = sample_point(names, shift)
         va, vb = _at_point(a, env), _at_point(b, env)
+        if va is _UNDECIDED or vb is _UNDECIDED:
+            return None  # (one side may be undecided while the other has a value)
         if va is None or vb is None:
-            if va is _UNDECIDED or vb is _UNDECIDED:
-                return None
             continue  # a pole or a domain error at this point: try the next
         if va is _HUGE or vb is _HUGE:
             if va is _HUGE and vb is _HUGE:
@@ -418,21 +418,26 @@ def _sequence(xs: tuple, ys: tuple, opts: Options, judge: Judge, ordered: bool) 
 
 def _value_side(rel: tuple) -> tuple | None:
     """The value an equation names: x = 3 -> 3; 3 = x -> 3; f(x) = x^2 -> x^2; x \\in [1, 2] -> [1, 2];
-    3*4 = 12 -> 12. None when it names none: x + y + z = 6 is an equation, not the value 6."""
+    (a, b) = (2, 3) -> (2, 3); a + b = 11 -> 11 (a quantity computed). None when both sides have
+    variables: y = 2x - 3 is a line, not a value."""
     _, op, left, right = rel
     if op == "in" or _names(left):
         return right
     if op == "=" and _names(right):
         return left
-    if op == "=" and not _has_symbols(left) and not _has_symbols(right):
-        return right
-    return None
+    if op == "=" and not _has_symbols(right):
+        return right  # a + b = 11, -b/a = 7: the value computed
+    if op == "=" and not _has_symbols(left):
+        return left
+    return None  # y = 2x - 3 is a line, not a value
 
 
 def _names(node: tuple) -> bool:
     """A lone variable (x, a_1) or a function of variables (f(x), f(x, y)) on one side of an equation."""
     if node[0] == "sym":
         return True
+    if node[0] == "tuple":  # (a, b) = (2, 3)
+        return all(x[0] == "sym" for x in node[1])
     return node[0] == "mul" and node[1][0] == "sym" and (node[2][0] == "sym" or node[2][0] == "tuple"
                                                           and all(x[0] == "sym" for x in node[2][1]))
 
@@ -513,4 +518,9 @@ def _expand_pm(node: tuple) -> tuple:
         return ("set", (("add", node[1], node[2]), ("add", node[1], ("neg", node[2]))))
     if node[0] == "rel" and node[3][0] == "pm":
         return ("set", tuple(("rel", node[1], node[2], v) for v in _expand_pm(node[3])[1]))
+    if node[0] in ("list", "set") and any(x[0] == "pm" for x in node[1]):  # \pm 1, \pm 2 is four answers
+        items: list = []
+        for x in node[1]:
+            items.extend(_expand_pm(x)[1] if x[0] == "pm" else (x,))
+        return ("set", tuple(items))
     return node

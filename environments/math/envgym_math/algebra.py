@@ -77,7 +77,8 @@ class AlgebraEnv(TextEnv):
         if difficulty not in DIFFICULTIES or isinstance(difficulty, bool):
             raise ValueError(f"{ENV_ID}: difficulty must be one of {DIFFICULTIES}, got {difficulty!r}")
         # Exact answers only: a decimal counts when it is the value (7/4 = 1.75), never when rounded.
-        super().__init__(envgym.make_verifier("math", rel_tol=0.0), render_mode=render_mode)
+        # Boxed only: the prompt asks for a box, and the form checks in score() read the box.
+        super().__init__(envgym.make_verifier("math", rel_tol=0.0, mode="boxed"), render_mode=render_mode)
         self.difficulty = difficulty
         self.system_prompt = system_prompt
 

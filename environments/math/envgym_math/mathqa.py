@@ -45,6 +45,8 @@ class MathQAEnv(TextEnv):
     question_field / answer_field: the columns to read ("problem" / "solution" for MATH).
     split: the split of a ``DatasetDict`` folder; None for "train" or the only split.
     system_prompt: the system message, or None for none.
+    answer_mode: how the final answer is found (the ``math`` verifier's ``mode``): ``final-answer``
+        (default: boxed or not, as models answer a dataset's questions) or ``boxed`` (only boxes count).
     """
 
     def __init__(
@@ -55,6 +57,7 @@ class MathQAEnv(TextEnv):
         split: str | None = None,
         system_prompt: str | None = SYSTEM_PROMPT,
         render_mode: str | None = None,
+        answer_mode: str = "final-answer",
     ) -> None:
         if path is not None and not isinstance(path, (str, os.PathLike)):
             raise ValueError(f"{ENV_ID}: path must be a file or folder path, got {path!r}")
@@ -65,7 +68,7 @@ class MathQAEnv(TextEnv):
             raise ValueError(f"{ENV_ID}: question_field and answer_field are both {question_field!r}")
         if split is not None and not isinstance(split, str):
             raise ValueError(f"{ENV_ID}: split must be a split name or None, got {split!r}")
-        super().__init__(envgym.make_verifier("math"), render_mode=render_mode)
+        super().__init__(envgym.make_verifier("math", mode=answer_mode), render_mode=render_mode)
         self.path = sample_path() if path is None else Path(path)
         self.records: list[QARecord] = load_records(self.path, question_field, answer_field, split)
         self.system_prompt = system_prompt
