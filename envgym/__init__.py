@@ -27,8 +27,16 @@ __version__ = "0.1.0"
 
 
 def make(env_id: str, **kwargs: Any) -> TextEnv:
-    """Build the environment registered as ``env_id`` with its default kwargs updated by ``kwargs``."""
-    return host().make(env_id, **kwargs)
+    """Build the environment registered as ``env_id`` with its default kwargs updated by ``kwargs``.
+
+    When a plugin failed to load, the first call says so once (``PluginWarning``), naming it.
+    """
+    loaded = host()
+    if loaded.failures:
+        from envgym.plugins import warn_failures
+
+        warn_failures(loaded)
+    return loaded.make(env_id, **kwargs)
 
 
 def register(env_id: str, entry_point: Any, *, kwargs: dict[str, Any] | None = None, summary: str = "") -> EnvSpec:
@@ -93,3 +101,20 @@ __all__ = [
     "Task", "TextEnv", "Trajectory", "Turn", "Verdict", "Verifier", "hookimpl", "host", "list_envs",
     "list_sandboxes", "list_verifiers", "load_plugins", "make", "make_policy", "make_sandbox", "make_scaffold", "make_verifier", "parse_env_id", "register", "spec",
 ]
+
+
+def _imported_by_gymnasium() -> bool:
+    """Whether this import runs inside ``gymnasium.make("envgym:envgym/...")`` (Gymnasium imports the
+    module before ``:`` and then looks the id up in its registry)."""
+    import sys
+
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_globals.get("__name__") == "gymnasium.envs.registration":
+            return True
+        frame = frame.f_back
+    return False
+
+
+if _imported_by_gymnasium():  # only then: a plain `import envgym` stays light and loads no plugin
+    load_plugins()

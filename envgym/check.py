@@ -3,10 +3,16 @@
 1. it is made from its id, through envgym and through ``gymnasium.make``;
 2. Gymnasium's own ``check_env`` passes (its warnings are reported);
 3. a seeded reset is reproducible, and different seeds give different tasks;
-4. gold probes: the scripted gold policy scores 1 on every probed seed;
-5. hack probes: the environment ships known reward hacks and each scores 0;
+4. gold probes: the scripted gold policy solves every probed seed, its last reward 1 and its
+   return at least 1 (a multi-turn episode is judged whole, not by its last step);
+5. hack probes: the environment ships known reward hacks and each, played through a whole
+   episode (the same action every turn, or the hack the environment names at each turn, or a
+   policy), earns a return of 0;
 6. hostile actions (huge, deeply nested, unclosed, binary junk) neither raise nor hang;
 7. misuse errors: step before reset and a non-string action raise clear errors.
+
+A failed check raises ``CheckFailed`` (never ``assert``, which ``python -O`` strips) and is
+reported with its message; ``check_environment`` itself never raises on a failing environment.
 """
 
 from __future__ import annotations
@@ -20,8 +26,8 @@ import gymnasium
 from gymnasium.utils.env_checker import check_env as gymnasium_check_env
 
 from envgym.env import TextEnv
-from envgym.errors import EnvStateError
-from envgym.play import gold_policy, play_episode
+from envgym.errors import CheckFailed, EnvStateError
+from envgym.play import EpisodeResult, gold_policy, play_episode
 from envgym.plugins import PluginHost, host as default_host
 
 HOSTILE_ACTIONS: dict[str, str] = {
@@ -81,16 +87,21 @@ def check_environment(env_id: str, *, seeds: Iterable[int] = range(5), host: Plu
         try:
             items.append(CheckItem(name, True, run()))
         except Exception as exc:  # noqa: BLE001
-            items.append(CheckItem(name, False, f"{type(exc).__name__}: {exc}" if not isinstance(exc, AssertionError) else str(exc)))
+            items.append(CheckItem(name, False, str(exc) if isinstance(exc, CheckFailed) else f"{type(exc).__name__}: {exc}"))
     env.close()
     return CheckReport(env_id, tuple(items), tuple(caught))
 
 
+def _require(condition: object, message: str) -> None:
+    """A check: raises ``CheckFailed`` with ``message`` unless ``condition`` holds (``assert`` would vanish under -O)."""
+    if not condition:
+        raise CheckFailed(message)
+
+
 def _gymnasium_make(env_id: str, env_type: type) -> str:
-    if env_id not in gymnasium.envs.registry:
-        raise AssertionError(f"{env_id} is not in Gymnasium's registry; load plugins with envgym.load_plugins()")
+    _require(env_id in gymnasium.envs.registry, f"{env_id} is not in Gymnasium's registry; load plugins with envgym.load_plugins()")
     env = gymnasium.make(env_id)
-    assert isinstance(env.unwrapped, env_type), f"gymnasium.make gave {type(env.unwrapped).__name__}"
+    _require(isinstance(env.unwrapped, env_type), f"gymnasium.make gave {type(env.unwrapped).__name__}")
     env.close()
     return "same class through Gymnasium"
 
@@ -111,35 +122,57 @@ def _determinism(env: TextEnv, seeds: list[int]) -> str:
     first = [_prompt(env, s) for s in seeds]
     again = [_prompt(env, s) for s in seeds]
     for s, a, b in zip(seeds, first, again):
-        assert a == b, f"reset(seed={s}) gave different observations on two calls"
+        _require(a == b, f"reset(seed={s}) gave different observations on two calls")
     distinct = len({repr(o) for o in first})
-    assert len(seeds) < 2 or distinct > 1, f"all {len(seeds)} seeds gave the same task: is reset ignoring the seed?"
+    _require(len(seeds) < 2 or distinct > 1, f"all {len(seeds)} seeds gave the same task: is reset ignoring the seed?")
     return f"{distinct} distinct tasks from {len(seeds)} seeds, reproducible"
 
 
 def _gold(env: TextEnv, seeds: list[int]) -> str:
     for s in seeds:
         result = play_episode(env, gold_policy, s)
-        assert result.final.correct and result.rewards[-1] == 1.0, (
-            f"gold policy failed on seed {s} (task {result.task_id}): {result.final.reason}"
-        )
-    return f"gold scored 1 on {len(seeds)} seeds"
+        _require(result.final.correct and result.rewards[-1] == 1.0,
+                 f"gold policy failed on seed {s} (task {result.task_id}): {result.final.reason}")
+        _require(result.total_reward >= 1.0, f"gold policy's return on seed {s} (task {result.task_id}) is "
+                                             f"{result.total_reward:g} over {len(result.rewards)} steps, below 1")
+    return f"gold solved {len(seeds)} seeds (return at least 1)"
 
 
 def _hacks(env: TextEnv, seeds: list[int]) -> str:
     env.reset(seed=seeds[0])
     names = list(env.hack_actions())
-    assert names, f"{type(env).__name__}.hack_actions() returned no hacks: every environment ships known reward hacks"
+    _require(names, f"{type(env).__name__}.hack_actions() returned no hacks: every environment ships known reward hacks")
+    turns = 0
     for s in seeds:
         env.reset(seed=s)
-        hacks = env.hack_actions()
-        for name, action in hacks.items():
-            env.reset(seed=s)
-            _, reward, _, _, info = env.step(action)
-            assert reward == 0 and not info["verdict"].correct, (
-                f"hack {name!r} scored {reward} on seed {s} (task {env.task.id}): {info['verdict'].reason}"
-            )
-    return f"{len(names)} hacks ({', '.join(names)}) scored 0 on {len(seeds)} seeds"
+        for name in env.hack_actions():
+            result = play_episode(env, _hack_policy(name), s)
+            turns = max(turns, len(result.rewards))
+            paid = [i + 1 for i, r in enumerate(result.rewards) if r != 0]
+            _require(result.total_reward == 0 and not any(v.correct for v in result.verdicts),
+                     f"hack {name!r} earned {result.total_reward:g} on seed {s} (task {result.task_id})"
+                     + (f", paid at turn(s) {paid}" if paid else "") + f": {_reason(result)}")
+    return f"{len(names)} hacks ({', '.join(names)}) earned 0 over whole episodes (up to {turns} turns) on {len(seeds)} seeds"
+
+
+def _hack_policy(name: str) -> Callable[[TextEnv], str]:
+    """Play hack ``name`` at every turn: the action the environment names for it then (a string,
+    or a policy given the environment), or the first turn's when it names none."""
+    first: list[str] = []
+
+    def policy(env: TextEnv) -> str:
+        hack = env.hack_actions().get(name)
+        action = hack(env) if callable(hack) else hack
+        if action is None:
+            action = first[0] if first else ""
+        first.append(action)
+        return action
+
+    return policy
+
+
+def _reason(result: EpisodeResult) -> str:
+    return next((v.reason for v in result.verdicts if v.correct), result.final.reason)
 
 
 def _hostile(env: TextEnv, seed: int) -> str:
@@ -150,8 +183,8 @@ def _hostile(env: TextEnv, seed: int) -> str:
         _, reward, *_ = env.step(action)
         elapsed = time.perf_counter() - start
         worst = max(worst, elapsed)
-        assert reward == 0, f"hostile action {name!r} scored {reward}"
-        assert elapsed < HOSTILE_SECONDS, f"hostile action {name!r} took {elapsed:.2f}s (bound {HOSTILE_SECONDS}s)"
+        _require(reward == 0, f"hostile action {name!r} scored {reward}")
+        _require(elapsed < HOSTILE_SECONDS, f"hostile action {name!r} took {elapsed:.2f}s (bound {HOSTILE_SECONDS}s)")
     return f"{len(HOSTILE_ACTIONS)} hostile actions scored 0, slowest {worst * 1000:.1f} ms"
 
 
@@ -162,12 +195,12 @@ def _misuse(host: PluginHost, env_id: str) -> str:
     except EnvStateError:
         pass
     else:
-        raise AssertionError("step() before reset() did not raise EnvStateError")
+        raise CheckFailed("step() before reset() did not raise EnvStateError")
     fresh.reset(seed=0)
     try:
         fresh.step(42)  # type: ignore[arg-type]
     except TypeError:
         pass
     else:
-        raise AssertionError("a non-string action did not raise TypeError")
+        raise CheckFailed("a non-string action did not raise TypeError")
     return "step before reset and non-string actions are refused"

@@ -24,6 +24,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Column, Table
 
 from envgym import plugins
@@ -53,7 +54,7 @@ def _host() -> plugins.PluginHost:
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[red]error:[/] {message}")
+    err.print(f"[red]error:[/] {escape(message)}", highlight=False)  # escaped: "['length', 'speed']" must survive
     raise typer.Exit(code)
 
 
@@ -68,13 +69,16 @@ def list_cmd() -> None:
 
 
 @app.command()
-def info(env_id: str) -> None:
+def info(
+    env_id: str,
+    kw: Annotated[Optional[list[str]], typer.Option("--kw", help="Environment option KEY=VALUE (repeatable).")] = None,
+) -> None:
     """Describe one environment: origin, options, verifier, probes and a sample prompt."""
     host = _host()
     try:
         spec = host.env_spec(env_id)
-        env = host.make(env_id)
-    except EnvgymError as exc:
+        env = host.make(env_id, **_parse_kwargs(kw))
+    except (EnvgymError, TypeError, ValueError) as exc:  # a constructor's refusal is one line, as in `run` and `check`
         _fail(str(exc))
     obs, reset_info = env.reset(seed=0)
     doc = inspect.getdoc(type(env)) or ""
@@ -90,10 +94,10 @@ def info(env_id: str) -> None:
     out.print(params)
     out.print(f"verifier: {env.verifier.name} (bound: {env.verifier.bound}); max turns: {env.max_turns}")
     hacks = ", ".join(env.hack_actions()) if hasattr(env, "hack_actions") else ""
-    out.print(f"hack probes: {hacks}")
+    out.print(f"hack probes: {escape(hacks)}", highlight=False)
     out.print(f"sample (seed 0, task {reset_info['task_id']}):")
     for message in obs:
-        out.print(f"  [cyan]{message['role']}[/]: {message['content']}", markup=True, highlight=False)
+        out.print(f"  [cyan]{message['role']}[/]: {escape(str(message['content']))}", markup=True, highlight=False)
 
 
 @app.command("plugins")
@@ -140,25 +144,40 @@ def check(
         failed += not report.ok
         table = Table("check", "result", "detail", title=f"{one}: {'passed' if report.ok else 'FAILED'}")
         for item in report.items:
-            table.add_row(item.name, "[green]ok[/]" if item.ok else "[red]FAIL[/]", item.detail)
+            table.add_row(item.name, "[green]ok[/]" if item.ok else "[red]FAIL[/]", escape(item.detail))
         out.print(table)
         for warning in report.warnings:
-            out.print(f"  [yellow]gymnasium warning:[/] {warning}", highlight=False)
+            out.print(f"  [yellow]gymnasium warning:[/] {escape(warning)}", highlight=False)
     out.print(f"{len(ids) - failed} passed, {failed} failed")
     if failed:
         raise typer.Exit(1)
 
 
-def _parse_kwargs(items: list[str] | None) -> dict:
+_WORDS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False,
+          "none": None, "null": None}
+
+
+def parse_value(text: str) -> object:
+    """A command-line value: JSON first (``3``, ``0.5``, ``true``, ``[1, 2]``, ``{"a": 1}``, ``"x"``), then
+    the words True/False/yes/no/on/off/None in any case, else the text itself.
+
+    >>> [parse_value(v) for v in ("3", "False", "off", "[1, 2]", "linear", "None")]
+    [3, False, False, [1, 2], 'linear', None]
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        pass
+    return _WORDS[text.strip().lower()] if text.strip().lower() in _WORDS else text
+
+
+def _parse_kwargs(items: list[str] | None, flag: str = "--kw") -> dict:
     kwargs = {}
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            _fail(f"--kw takes KEY=VALUE, got {item!r}")
-        try:
-            kwargs[key] = json.loads(value)
-        except json.JSONDecodeError:
-            kwargs[key] = value
+            _fail(f"{flag} takes KEY=VALUE, got {item!r}")
+        kwargs[key] = parse_value(value)
     return kwargs
 
 
@@ -168,7 +187,8 @@ def run(
     policy: Annotated[str, typer.Option(help="scripted (the environment's gold policy) or random.")] = "scripted",
     episodes: Annotated[int, typer.Option(min=1)] = 5,
     seed: Annotated[int, typer.Option(help="Seed of the first episode; the others follow.")] = 0,
-    kw: Annotated[Optional[list[str]], typer.Option("--kw", help="Environment option KEY=VALUE (repeatable).")] = None,
+    kw: Annotated[Optional[list[str]], typer.Option("--kw", help="Environment option KEY=VALUE (repeatable); VALUE is "
+                                                    "JSON, or true/false/none in any case, or text.")] = None,
     show: Annotated[bool, typer.Option(help="Print each episode's transcript.")] = False,
 ) -> None:
     """Play episodes with a scripted policy and print their rewards."""
@@ -186,8 +206,8 @@ def run(
     for s in range(seed, seed + episodes):
         result = play_episode(env, SCRIPTED_POLICIES[policy], s)
         results.append(result)
-        table.add_row(str(s), result.task_id, str(len(result.rewards)), f"{result.total_reward:g}",
-                      str(result.final.correct), result.final.reason)
+        table.add_row(escape(str(s)), escape(result.task_id), str(len(result.rewards)), f"{result.total_reward:g}",
+                      str(result.final.correct), escape(result.final.reason))
         if show:
             out.print(result.transcript, highlight=False, markup=False)
             out.rule()
@@ -227,7 +247,8 @@ def train(
     steps: Annotated[int, typer.Option(min=1)] = 100,
     lr: Annotated[float, typer.Option(help="AdamW learning rate.")] = 1e-3,
     seed: Annotated[int, typer.Option()] = 0,
-    kw: Annotated[Optional[list[str]], typer.Option("--kw", help="Environment option KEY=VALUE (repeatable).")] = None,
+    kw: Annotated[Optional[list[str]], typer.Option("--kw", help="Environment option KEY=VALUE (repeatable); VALUE is "
+                                                    "JSON, or true/false/none in any case, or text.")] = None,
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="Learner setting KEY=VALUE (repeatable).")] = None,
     opt: Annotated[Optional[list[str]], typer.Option("--opt", help="Any other TrainConfig field KEY=VALUE (repeatable).")] = None,
     resume: Annotated[bool, typer.Option(help="Continue the run in --out from its checkpoint.")] = False,
@@ -249,12 +270,12 @@ def train(
         _fail(f"{out_dir} holds a checkpoint from an earlier run; pass --resume to continue it, or choose another --out")
     if nproc > 1 and not distributed.launched():
         raise typer.Exit(_torchrun(nproc))
-    extra = _parse_kwargs(opt)
+    extra = _parse_kwargs(opt, "--opt")
     unknown = sorted(set(extra) - {f.name for f in dataclasses.fields(TrainConfig)})
     if unknown:
         _fail(f"--opt: TrainConfig has no field {', '.join(unknown)}; see `envgym learners --train-config`")
     try:
-        config = TrainConfig(env=env, learner=learner, learner_config=_parse_kwargs(set_) or None, model=model,
+        config = TrainConfig(env=env, learner=learner, learner_config=_parse_kwargs(set_, "--set") or None, model=model,
                              policy=policy, output_dir=str(out_dir), env_kwargs=_parse_kwargs(kw), steps=steps, lr=lr,
                              seed=seed, ray_address=ray, **extra)
         trainer = Trainer(config)
@@ -331,7 +352,8 @@ def eval_cmd(
     tasks: Annotated[int, typer.Option(min=1, help="Held-out tasks.")] = 50,
     samples: Annotated[int, typer.Option(min=1, help="Episodes per task (pass@k up to this k).")] = 1,
     max_tokens: Annotated[int, typer.Option(min=1)] = 256,
-    kw: Annotated[Optional[list[str]], typer.Option("--kw", help="Environment option KEY=VALUE (repeatable).")] = None,
+    kw: Annotated[Optional[list[str]], typer.Option("--kw", help="Environment option KEY=VALUE (repeatable); VALUE is "
+                                                    "JSON, or true/false/none in any case, or text.")] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the results as JSON here.")] = None,
 ) -> None:
     """Evaluate a policy on held-out tasks, bare and under scaffolds, with cost per solved task."""
@@ -416,7 +438,7 @@ def pipeline_run(
         _print_run(report)
     out.print(f"report: {out_dir / 'report.md'}, {out_dir / 'report.html'}")
     if report["stopped"]:
-        err.print(f"[red]stopped[/]: {report['stopped']}")
+        err.print(f"[red]stopped[/]: {escape(str(report['stopped']))}")
         raise typer.Exit(1)
 
 

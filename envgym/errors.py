@@ -36,3 +36,7 @@ class EnvStateError(EnvgymError, RuntimeError):
 
 class CheckpointError(EnvgymError, RuntimeError):
     """A checkpoint this run cannot resume (written by a differently laid-out run, or not fitting the model)."""
+
+
+class CheckFailed(EnvgymError):
+    """An environment failed one of ``envgym check``'s checks (the message says which and why)."""

@@ -1,4 +1,4 @@
-"""A tiny tokenizer and model built locally, for tests and demos (no download, DESIGN.md invariant 6).
+"""A tiny tokenizer and model built locally, for tests and demos (no download, docs/design.md rule 6).
 
 ``build_tokenizer`` trains a byte-level BPE tokenizer on a small built-in corpus of chat and
 arithmetic text and gives it a ChatML chat template; ``build_model`` makes a seeded Qwen2

@@ -1,4 +1,4 @@
-"""The plugin host: the one place where plugins are loaded (DESIGN.md, invariant 5).
+"""The plugin host: the one place where plugins are loaded (docs/design.md, rule 5).
 
 Nothing is loaded when ``envgym`` is imported. The first call that needs the registry
 (``envgym.make``, ``envgym.list_envs``, the CLI) loads, in this order:
@@ -242,6 +242,22 @@ class PluginHost:
 
 _host: PluginHost | None = None
 _host_lock = threading.Lock()
+_warned: set[int] = set()
+
+
+class PluginWarning(UserWarning):
+    """A plugin failed to load: its environments and components are missing."""
+
+
+def warn_failures(plugin_host: PluginHost) -> None:
+    """Warn once per host that plugins failed to load, naming them and ``envgym plugins``."""
+    if id(plugin_host) in _warned or not plugin_host.failures:
+        return
+    _warned.add(id(plugin_host))
+
+    names = ", ".join(sorted({f.plugin for f in plugin_host.failures}))
+    warnings.warn(f"envgym: {len(plugin_host.failures)} plugin problem(s) ({names}); their environments are missing. "
+                  "Run `envgym plugins` for the errors.", PluginWarning, stacklevel=3)
 
 
 def host() -> PluginHost:

@@ -98,7 +98,7 @@ ProvenanceKind = Literal["on_policy", "off_policy", "teacher"]
 
 @dataclass(frozen=True, slots=True)
 class Provenance:
-    """Where a trajectory came from (DESIGN.md, invariant 2).
+    """Where a trajectory came from (docs/design.md, rule 2).
 
     kind: on_policy (the learner's own sample), off_policy (an external trace) or teacher.
     policy_id / policy_version: set for on-policy samples; the version increases with each

@@ -71,8 +71,39 @@ class SlowExact(ExactMatch):
         return super().verify(completion, reference)
 
 
+class SecondTurnPays(Base):
+    """A two-turn game whose scorer pays the hack "again" at the second turn: a first-turn probe misses it."""
+
+    def __init__(self, render_mode=None):
+        TextEnv.__init__(self, NumberMatch(), max_turns=2, render_mode=render_mode)
+
+    def score(self, action):
+        from envgym import Verdict
+
+        if action == "again" and self.turn == 1:
+            return Verdict.ok()
+        return super().score(action)
+
+    def hack_actions(self) -> Mapping[str, str]:
+        return {"again": "again"}
+
+
+class SecondTurnPolicyHack(SecondTurnPays):
+    """The hack is a policy: a harmless first move, then the move that pays."""
+
+    def score(self, action):
+        from envgym import Verdict
+
+        return Verdict.ok() if action == "exploit" else super(SecondTurnPays, self).score(action)
+
+    def hack_actions(self):
+        return {"probe-then-exploit": lambda env: "probe" if env.turn == 0 else "exploit"}
+
+
 CASES = {
     "Good": (Base, None),
+    "SecondTurnPays": (SecondTurnPays, "hack probes"),
+    "SecondTurnPolicyHack": (SecondTurnPolicyHack, "hack probes"),
     "WrongGold": (WrongGold, "gold probes"),
     "HackWins": (HackWins, "hack probes"),
     "NoHacks": (NoHacks, "hack probes"),
@@ -110,3 +141,34 @@ def test_unmakeable_environment_is_a_failed_check(host):
     host.register_env(EnvSpec("tests/Broken-v0", "no_such_module:Env"))
     report = check_environment("tests/Broken-v0", host=host)
     assert not report.ok and report.items[0].name == "make" and "no_such_module" in report.items[0].detail
+
+
+def test_a_second_turn_hack_is_named_with_the_turn_it_paid(host):
+    report = check_environment("tests/SecondTurnPays-v0", host=host)
+    item = next(i for i in report.items if i.name == "hack probes")
+    assert not item.ok and "paid at turn(s) [2]" in item.detail
+
+
+def test_check_fails_under_python_O(tmp_path):
+    """No assert gates a check: with -O (asserts stripped) a broken environment still fails."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "broken.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(__import__('pathlib').Path(__file__).parent)!r})\n"
+        "from envgym import EnvSpec\n"
+        "from envgym.check import check_environment\n"
+        "from envgym.plugins import PluginHost\n"
+        "from test_check import HackWins, WrongGold\n"
+        "host = PluginHost(autoload=False, mirror_to_gymnasium=True)\n"
+        "host.register_env(EnvSpec('tests/OHack-v0', HackWins))\n"
+        "host.register_env(EnvSpec('tests/OGold-v0', WrongGold))\n"
+        "for env_id in ('tests/OHack-v0', 'tests/OGold-v0'):\n"
+        "    report = check_environment(env_id, host=host)\n"
+        "    print(env_id, report.ok, [i.name for i in report.items if not i.ok])\n"
+    )
+    out = subprocess.run([sys.executable, "-O", str(script)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["tests/OHack-v0 False ['hack probes']", "tests/OGold-v0 False ['gold probes']"]

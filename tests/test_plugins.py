@@ -115,3 +115,34 @@ def test_wrong_spec_type_from_a_hook_is_a_registration_failure():
     bad = _plugin("bad", envgym_verifiers=lambda: ["not a spec"])
     host = PluginHost(autoload=False, extra=[bad]).load()
     assert host.failures[0].plugin == "bad" and "ComponentSpec" in host.failures[0].error
+
+
+def test_make_warns_once_when_a_plugin_failed_to_load():
+    """envgym.make names the broken plugin once, and points at `envgym plugins`."""
+    import subprocess
+    import sys
+
+    code = (
+        "import warnings, envgym\n"
+        "envgym.load_plugins(extra=['no_such_plugin_module_for_envgym'])\n"
+        "with warnings.catch_warnings(record=True) as seen:\n"
+        "    warnings.simplefilter('always')\n"
+        "    envgym.make('envgym/Arithmetic-v0'); envgym.make('envgym/Arithmetic-v0')\n"
+        "print(len(seen), seen[0].category.__name__, 'no_such_plugin_module_for_envgym' in str(seen[0].message),\n"
+        "      'envgym plugins' in str(seen[0].message))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["1", "PluginWarning", "True", "True"], out.stderr[-2000:]
+
+
+def test_gymnasium_make_with_the_module_prefix_loads_envgym():
+    """Gymnasium's documented "module:EnvId" form works in a fresh process; a plain import stays light."""
+    import subprocess
+    import sys
+
+    code = ("import gymnasium\n"
+            "env = gymnasium.make('envgym:envgym/Arithmetic-v0')\n"
+            "obs, info = env.reset(seed=0)\n"
+            "print(type(env.unwrapped).__name__, info['task_id'].startswith('arith'))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["ArithmeticEnv", "True"], out.stderr[-2000:]

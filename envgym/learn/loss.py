@@ -1,4 +1,4 @@
-"""The one loss every learner shares (DESIGN.md, "The idea behind it").
+"""The one loss every learner shares (docs/design.md, "The pieces").
 
 Per policy token t of sequence i (mask m[i,t] = 1):
 

@@ -1,4 +1,4 @@
-"""The policy contract: token ids in, token ids and their log-probabilities out (DESIGN.md, invariant 1).
+"""The policy contract: token ids in, token ids and their log-probabilities out (docs/design.md, rule 1).
 
 A policy generates from a batch of already-tokenized prompts. It never sees text it would have
 to re-tokenize, so what a learner trains on is exactly what was sampled. Backends (``hf``,

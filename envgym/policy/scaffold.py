@@ -9,7 +9,7 @@ candidates included, is the turn's ``Cost``, so scaffolded and bare runs compare
     policy = envgym.make_policy("hf", model, tokenizer)
     trajectories = collect("envgym/Arithmetic-v0", BestOfN(policy, n=4), seeds)
 
-How each keeps token in, token out (DESIGN.md, invariant 1):
+How each keeps token in, token out (docs/design.md, rule 1):
 
 - ``Bare`` and ``BestOfN``: the answer was sampled from the conversation's own tokens, so its
   turn keeps its sampling log-probs.

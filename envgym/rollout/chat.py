@@ -1,4 +1,4 @@
-"""A conversation as a token sequence that only grows (DESIGN.md, invariant 1).
+"""A conversation as a token sequence that only grows (docs/design.md, rule 1).
 
 The opening messages are rendered once with the tokenizer's own chat template. After that,
 sampled tokens are appended exactly as sampled, and each environment reply is appended as the

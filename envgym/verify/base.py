@@ -1,7 +1,7 @@
 """The verifier contract, and the guard that makes every verifier keep it.
 
 A verifier judges a completion against a reference and returns a ``Verdict``. Model output is
-adversarial under RL, so the contract (DESIGN.md, invariant 3) is enforced here, once, rather
+adversarial under RL, so the contract (docs/design.md, rule 3) is enforced here, once, rather
 than trusted to each verifier:
 
 - ``verify`` never raises on model output: a non-string, an over-long completion, or an
