@@ -45,10 +45,10 @@ def envgym_policies() -> list[ComponentSpec]:
 @hookimpl
 def envgym_scaffolds() -> list[ComponentSpec]:
     return [
-        ComponentSpec("none", "envgym.policy.scaffold:Bare", "the bare policy: one sample per turn"),
-        ComponentSpec("best_of_n", "envgym.policy.scaffold:BestOfN", "n samples per turn, the environment's verifier picks one"),
-        ComponentSpec("self_refine", "envgym.policy.scaffold:SelfRefine", "draft, then revise after environment feedback or self-critique"),
-        ComponentSpec("tool_loop", "envgym.policy.scaffold:ToolLoop", "the model calls tools until it answers"),
+        ComponentSpec("none", "envgym.rollout.scaffold:Bare", "the bare policy: one sample per turn"),
+        ComponentSpec("best_of_n", "envgym.rollout.scaffold:BestOfN", "n samples per turn, the environment's verifier picks one"),
+        ComponentSpec("self_refine", "envgym.rollout.scaffold:SelfRefine", "draft, then revise after environment feedback or self-critique"),
+        ComponentSpec("tool_loop", "envgym.rollout.scaffold:ToolLoop", "the model calls tools until it answers"),
     ]
 
 

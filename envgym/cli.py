@@ -225,7 +225,7 @@ def new(
     force: Annotated[bool, typer.Option(help="Write into an existing non-empty folder.")] = False,
 ) -> None:
     """Write a complete environment plugin package that installs with pip and passes `envgym check`."""
-    from envgym.scaffold import write_plugin
+    from envgym.template import write_plugin
 
     try:
         names, written = write_plugin(name, directory, namespace=namespace, force=force)

@@ -93,7 +93,7 @@ def evaluate(policy: Any, env_id: str, *, tasks: int = 100, samples: int = 1, ma
              pool: Any = None, progress: bool = False, partition: HeldOut | None = None) -> EvalResult:
     """Play ``samples`` episodes on each of ``tasks`` distinct held-out tasks with ``policy`` (a policy
     or a scaffold). ``partition``: the held-out tasks when the caller has them already."""
-    from envgym.policy.scaffold import Bare, Scaffold
+    from envgym.rollout.scaffold import Bare, Scaffold
 
     scaffold = policy if isinstance(policy, Scaffold) else Bare(policy)
     partition = partition or held_out(env_id, env_kwargs, tasks)

@@ -63,7 +63,7 @@ def test_multi_turn_trajectories_match_in_process(policy, higher_lower_pool):
 
 
 def test_scaffolds_judge_through_the_actors_as_in_process(policy, higher_lower_pool):
-    from envgym.policy.scaffold import BestOfN, SelfRefine
+    from envgym.rollout.scaffold import BestOfN, SelfRefine
 
     for scaffold in (BestOfN(policy, n=3), SelfRefine(policy, max_revisions=1)):
         remote = collect(higher_lower_pool, scaffold, seeds=[0, 1], config=CONFIG)

@@ -131,7 +131,7 @@ def _epoch_order(trainer: Any, size: int, step: int, n: int) -> list[int]:
 
 def _scaffold(trainer: Any) -> Any:
     """The run's scaffold (``TrainConfig.scaffold``), or None when the policy runs bare."""
-    from envgym.policy.scaffold import Scaffold
+    from envgym.rollout.scaffold import Scaffold
 
     return trainer.scaffolded if isinstance(trainer.scaffolded, Scaffold) else None
 
@@ -384,7 +384,7 @@ class Refine(Learner):
         self._steps = envgym.make_verifier(self.config.check_steps) if self.config.check_steps else None
 
     def batch(self, trainer, step):
-        from envgym.policy.scaffold import Rationalize, SelfRefine
+        from envgym.rollout.scaffold import Rationalize, SelfRefine
 
         c = self.config
         seeds = trainer.task_seeds(step, c.prompts_per_step)

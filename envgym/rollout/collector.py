@@ -12,7 +12,7 @@ Environments live in an ``EnvPool`` (this process by default) and are reset and 
 batches. Stepping (verification, sandbox runs) overlaps with generation: the episodes form two
 halves, and one half's environments are stepped while the model generates for the other.
 
-A scaffold (``envgym.policy.scaffold``) may stand in for the policy: it plays each turn its
+A scaffold (``envgym.rollout.scaffold``) may stand in for the policy: it plays each turn its
 own way (best-of-n, self-refine, tool calls), and its model calls and costs join the turns.
 """
 
@@ -29,7 +29,7 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from envgym.policy.base import Policy, SamplingParams, mix_seed
-from envgym.policy.scaffold import Action, Bare, Judge, Scaffold, Segment
+from envgym.rollout.scaffold import Action, Bare, Judge, Scaffold, Segment
 from envgym.rollout.chat import TokenConversation
 from envgym.rollout.pool import EnvPool, LocalEnvPool
 from envgym.rollout.store import TrajectoryStore
@@ -109,7 +109,7 @@ def collect(
     """Play one episode per (seed, sample) with ``policy`` and return the new trajectories.
 
     envs: an environment id (played in this process) or an ``EnvPool`` (e.g. Ray actors).
-    policy: a policy, or a scaffold around one (``envgym.policy.scaffold``).
+    policy: a policy, or a scaffold around one (``envgym.rollout.scaffold``).
     With a ``store``, episodes already in it are skipped (resume) and every finished chunk is
     appended to it before the next starts. Episodes whose keys (``env:seed#sample``) are in
     ``skip`` are not played either.
