@@ -17,6 +17,7 @@ out of attempts is part of the task, so ``truncated`` stays False for Gymnasium'
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,33 @@ from envgym.errors import EnvStateError
 from envgym.spaces import ConversationSpace, TextSpace
 from envgym.types import Message, Verdict
 from envgym.verify.base import DEFAULT_MAX_CHARS, Guarded, Verifier
+
+
+_SEED_STATES: OrderedDict[int, dict] = OrderedDict()
+_SEED_CACHE = 4096
+
+
+def _seeded(seed: int, reuse: np.random.Generator | None = None) -> np.random.Generator:
+    """``gymnasium.utils.seeding.np_random(seed)``'s generator, from a cached start state.
+
+    Seeding hashes the seed (numpy's ``SeedSequence``), which costs more than a whole step of a small
+    environment; the same seeds come back often (a GRPO group resets one task per sample, evaluation
+    replays its held-out seeds), so the start states of recent seeds are kept. ``reuse``: a
+    generator this function made for the same environment before, rewound in place (making a
+    fresh bit generator costs as much as seeding one).
+    """
+    state = _SEED_STATES.get(seed)
+    if state is None:
+        generator = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
+        _SEED_STATES[seed] = generator.bit_generator.state
+        if len(_SEED_STATES) > _SEED_CACHE:
+            _SEED_STATES.popitem(last=False)
+        return generator
+    _SEED_STATES.move_to_end(seed)
+    if reuse is None:
+        return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
+    reuse.bit_generator.state = state
+    return reuse
 
 
 def copy_messages(dicts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -85,8 +113,10 @@ class TextEnv(gymnasium.Env[list, str]):
         """The scripted gold policy: a correct action for the current state (a probe that must score 1)."""
         raise NotImplementedError(f"{type(self).__name__} must implement gold_action()")
 
-    def hack_actions(self) -> Mapping[str, str]:
-        """Known reward hacks for the current state, by name; each must score 0."""
+    def hack_actions(self) -> Mapping[str, Any]:
+        """Known reward hacks for the current state, by name: an action, or a policy (a function from
+        the environment to an action). ``envgym check`` plays each through a whole episode, taking
+        the hack named at every turn; each must earn a return of 0 (docs/environments.md)."""
         raise NotImplementedError(f"{type(self).__name__} must implement hack_actions()")
 
     def score(self, action: str) -> Verdict:
@@ -111,7 +141,11 @@ class TextEnv(gymnasium.Env[list, str]):
     # ---- the Gymnasium API ----------------------------------------------------------------
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
-        super().reset(seed=seed)
+        if type(seed) is int and seed >= 0:  # Gymnasium's generator for this seed, its start state cached
+            self._np_random, self._np_random_seed = _seeded(seed, getattr(self, "_own_random", None)), seed
+            self._own_random = self._np_random
+        else:
+            super().reset(seed=seed)
         self.task = self.generate_task(self.np_random)
         self.turn = 0
         self.done = False

@@ -19,7 +19,8 @@ from envgym.learn.traces import consolidated, gold_traces  # noqa: E402
 from envgym.models import build_tokenizer  # noqa: E402
 from envgym.policy.base import SamplingParams  # noqa: E402
 from envgym.rollout.scaffold import ToolLoop  # noqa: E402
-from envgym.rollout.collector import RolloutConfig, collect, training_sequence  # noqa: E402
+from envgym.rollout.collector import RolloutConfig, collect  # noqa: E402
+from envgym.learn.sequences import training_sequence  # noqa: E402
 from scripted import ScriptedPolicy  # noqa: E402
 
 ARITH = "envgym/Arithmetic-v0"

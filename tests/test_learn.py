@@ -292,3 +292,24 @@ def test_refine_keeps_only_answers_worth_training_on():
     strict._steps = envgym.make_verifier("math-steps")
     kept = strict._keep(attempts)
     assert [(t.task_id, t.turns[0].text) for t in kept] == [("t1", good.turns[0].text), ("t2", good.turns[0].text)]
+
+
+def test_the_trainer_is_a_learner_context():
+    """Learners reach the run only through LearnerContext; the trainer provides every member of it."""
+    import inspect
+
+    from envgym.learn import learners
+    from envgym.learn.context import LearnerContext
+    from envgym.learn.trainer import TrainConfig, Trainer
+
+    members = [m for m in vars(LearnerContext) if not m.startswith("_")] + list(LearnerContext.__annotations__)
+    assert {"rollout", "task_seeds", "environment", "full_model", "config", "tokenizer"} <= set(members)
+    trainer = Trainer(TrainConfig(env="envgym/Arithmetic-v0", learner="sft", steps=1, eval_tasks=20, progress=False,
+                                  output_dir=str(__import__("tempfile").mkdtemp())))
+    try:
+        assert isinstance(trainer, LearnerContext)
+        assert trainer.environment().reset(seed=1)[1]["task_id"]
+    finally:
+        trainer.close()
+    source = inspect.getsource(learners)
+    assert "trainer: Any" not in source and "._probe" not in source and "trainer._" not in source

@@ -124,7 +124,8 @@ def test_multi_turn_rollout_trains_on_exactly_the_sampled_tokens(policy, referen
     """Token in, token out through the collector on vLLM: over multi-turn episodes the training
     sequence holds the sampled tokens where they were sampled, and re-scoring it with the same
     weights in transformers gives back the log-probs vLLM reported."""
-    from envgym.rollout.collector import RolloutConfig, collect, training_sequence
+    from envgym.rollout.collector import RolloutConfig, collect
+    from envgym.learn.sequences import training_sequence
     from test_rollout import GUESS, register_guess
 
     register_guess()

@@ -14,7 +14,8 @@ from envgym import Message, Task, TextEnv, Verdict  # noqa: E402
 from envgym.models import build_model, build_tokenizer  # noqa: E402
 from envgym.policy.base import SamplingParams  # noqa: E402
 from envgym.rollout.chat import TemplateError, TokenConversation  # noqa: E402
-from envgym.rollout.collector import RolloutConfig, collect, training_sequence  # noqa: E402
+from envgym.rollout.collector import RolloutConfig, collect  # noqa: E402
+from envgym.learn.sequences import training_sequence  # noqa: E402
 from envgym.verify.match import NumberMatch  # noqa: E402
 
 

@@ -244,7 +244,8 @@ def test_collector_answers_malformed_calls_with_messages_and_goes_on():
     pytest.importorskip("transformers")
     from envgym.models import build_tokenizer
     from envgym.policy.base import SamplingParams
-    from envgym.rollout.collector import RolloutConfig, collect, training_sequence
+    from envgym.rollout.collector import RolloutConfig, collect
+    from envgym.learn.sequences import training_sequence
     from envgym.rollout.pool import LocalEnvPool
     from scripted import ScriptedPolicy
 

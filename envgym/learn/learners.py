@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Literal
 import torch
 
 from envgym.learn.advantages import compute_advantages
+from envgym.learn.context import LearnerContext
 from envgym.learn.sequences import Batch, Sample, pad, sample
 from envgym.learn.traces import consolidated, gold_traces, load_traces, retokenize
 from envgym.types import Provenance, Trajectory
@@ -50,15 +51,15 @@ class Learner:
         self.config = config
         self.reference: Any = None
 
-    def setup(self, trainer: Any) -> None:
+    def setup(self, trainer: LearnerContext) -> None:
         """Called once before training; keeps a frozen reference model when the KL weight is on."""
         if trainer.config.loss.kl_coef > 0:
             self.reference = copy.deepcopy(trainer.full_model).eval().requires_grad_(False)
 
-    def batch(self, trainer: Any, step: int) -> tuple[list[Sample], dict[str, Any]]:
+    def batch(self, trainer: LearnerContext, step: int) -> tuple[list[Sample], dict[str, Any]]:
         raise NotImplementedError
 
-    def ref_logprobs(self, trainer: Any, batch: Batch) -> torch.Tensor | None:
+    def ref_logprobs(self, trainer: LearnerContext, batch: Batch) -> torch.Tensor | None:
         if self.reference is None:
             return None
         with torch.no_grad():
@@ -100,7 +101,7 @@ class SFT(Learner):
 
     name, consumes, Config = "sft", frozenset({"off_policy", "teacher"}), SFTConfig
 
-    def setup(self, trainer: Any) -> None:
+    def setup(self, trainer: LearnerContext) -> None:
         super().setup(trainer)
         self._stored: list[Trajectory] | None = None
         if self.config.source != "gold":
@@ -120,7 +121,7 @@ class SFT(Learner):
         return [sample(t, ce_weight=1.0) for t in traces], {"traces": len(traces)}
 
 
-def _epoch_order(trainer: Any, size: int, step: int, n: int) -> list[int]:
+def _epoch_order(trainer: LearnerContext, size: int, step: int, n: int) -> list[int]:
     """Indices of step ``step``'s examples: each epoch a fresh seeded permutation, no example twice in one."""
     out = []
     for i in range(step * n, (step + 1) * n):
@@ -129,16 +130,15 @@ def _epoch_order(trainer: Any, size: int, step: int, n: int) -> list[int]:
     return out
 
 
-def _scaffold(trainer: Any) -> Any:
+def _scaffold(trainer: LearnerContext) -> Any:
     """The run's scaffold (``TrainConfig.scaffold``), or None when the policy runs bare."""
     from envgym.rollout.scaffold import Scaffold
 
     return trainer.scaffolded if isinstance(trainer.scaffolded, Scaffold) else None
 
 
-def _env(trainer: Any) -> Any:
-    trainer.task_seeds(0, 0)  # makes the probe environment
-    return trainer._probe
+def _env(trainer: LearnerContext) -> Any:
+    return trainer.environment()
 
 
 # ---- rlvr and its relatives ------------------------------------------------------------------------
@@ -173,7 +173,7 @@ class RLVR(Learner):
         metrics["overlong"] = sum(not self._kept(t) for t in flat) / max(len(flat), 1)
         return samples, metrics
 
-    def groups(self, trainer: Any, step: int) -> tuple[list[list[Trajectory]], dict[str, Any]]:
+    def groups(self, trainer: LearnerContext, step: int) -> tuple[list[list[Trajectory]], dict[str, Any]]:
         """Fresh groups; with dynamic sampling, zero-variance groups are dropped and refilled."""
         c = self.config
         kept: list[list[Trajectory]] = []
@@ -194,11 +194,11 @@ class RLVR(Learner):
                 break
         return kept, {**_outcomes(seen), "groups": len(kept), "groups_dropped": dropped}
 
-    def complete(self, trainer: Any, group: list[Trajectory]) -> list[Trajectory]:
+    def complete(self, trainer: LearnerContext, group: list[Trajectory]) -> list[Trajectory]:
         """A hook for ``guided``: change a group before it is judged for variance."""
         return group
 
-    def advantages(self, trainer: Any, groups: list[list[Trajectory]]) -> list[float | list[float]]:
+    def advantages(self, trainer: LearnerContext, groups: list[list[Trajectory]]) -> list[float | list[float]]:
         flat = [t for g in groups for t in g]
         values = compute_advantages(self.config.advantage, [t.reward for t in flat], [t.group_id for t in flat])
         return [float(v) for v in values]

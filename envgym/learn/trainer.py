@@ -14,7 +14,7 @@ does the rest, the same way for all of them:
 - evaluate greedy pass@1 on held-out tasks (seeds no training step draws, and whose task ids
   training never sees);
 - checkpoint atomically: a plain Hugging Face model directory (config, safetensors, tokenizer)
-  plus ``trainer.pt`` (optimizer, step, RNG states, learner state).
+  plus ``trainer.pt`` (optimizer, step, RNG states, learner state); ``envgym.learn.checkpoint`` writes and reads them.
 
 Resume is exact. Every random choice of step ``k`` derives from ``(seed, k)``, and a step's
 rollouts are written to ``rollouts/step-k-*.jsonl`` (in the background while it trains, and
@@ -38,9 +38,7 @@ import copy
 import dataclasses
 import json
 import math
-import os
 import random
-import shutil
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -51,8 +49,8 @@ from typing import Any, Literal
 import numpy as np
 import torch
 
-from envgym.errors import CheckpointError
-from envgym.learn import distributed
+from envgym.learn import checkpoint, distributed
+from envgym.learn.checkpoint import export_model  # noqa: F401 - part of this module's interface
 from envgym.heldout import EVAL_SEED_BASE, HeldOut, held_out  # training seeds are drawn below the base
 from envgym.learn.loss import LossConfig, LossInputs, policy_loss
 from envgym.learn.runlog import RunLog
@@ -259,6 +257,11 @@ class Trainer:
             self._held_out = part
         return self._held_out
 
+    def environment(self) -> Any:
+        """An instance of the run's environment (made once), for reading tasks: gold traces, hints, task ids."""
+        self._task_id(EVAL_SEED_BASE)
+        return self._probe
+
     def held_out_tasks(self) -> set[str]:
         return set(self.held_out().task_ids)
 
@@ -432,11 +435,11 @@ class Trainer:
                     self.policy.refresh()
                 else:
                     self._full.load_state_dict(weights)
-                    self.policy.update_weights(_plain_state_dict(self._full))
+                    self.policy.update_weights(checkpoint.plain_state_dict(self._full))
         elif getattr(self.policy, "model", None) is self.model:
             self.policy.refresh()  # the same weights, changed in place (and copied to a bf16 engine copy)
         else:
-            self.policy.update_weights(_plain_state_dict(self.model))
+            self.policy.update_weights(checkpoint.plain_state_dict(self.model))
 
     def evaluate(self) -> dict[str, float]:
         """Greedy pass@1 and mean reward on the held-out tasks, under the run's scaffold (``envgym.evaluate``)."""
@@ -456,82 +459,11 @@ class Trainer:
     # ---- checkpoints -----------------------------------------------------------------------------
 
     def save_checkpoint(self) -> Path:
-        """Write ``checkpoint/`` atomically: a temporary folder renamed over the old one."""
-        self._flush_rollouts()
-        optimizer = self._optimizer_state()  # a collective under FSDP: before rank 0 goes its own way
-        final, tmp, old = self.out / "checkpoint", self.out / "checkpoint.tmp", self.out / "checkpoint.old"
-        if not self.group.main:
-            distributed.barrier(self.group)  # until rank 0 has written it
-            return final
-        self._logger.sync()
-        shutil.rmtree(tmp, ignore_errors=True)
-        export_model(self._full, self.tokenizer, tmp)  # under FSDP, the whole copy the last push filled
-        state = {
-            "step": self.step, "optimizer": optimizer, "optimizer_layout": "sharded" if self.sharded else "plain",
-            "scheduler": self.scheduler.state_dict(),
-            "trainable": {k: v for k, v in self.model.state_dict().items()} if self.config.lora_rank else None,
-            "policy_version": self.policy.version, "learner": self.learner.state_dict(),
-            "first_length": self._first_length,
-            "rng": {"torch": torch.get_rng_state(), "python": random.getstate(), "numpy": np.random.get_state()},
-        }
-        torch.save(state, tmp / "trainer.pt")
-        _fsync_dir(tmp)
-        if final.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            final.rename(old)
-        tmp.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
-        distributed.barrier(self.group)
-        return final
-
-    def _optimizer_state(self) -> dict[str, Any]:
-        if not self.sharded:
-            return self.optimizer.state_dict()
-        from torch.distributed.checkpoint.state_dict import StateDictOptions, get_optimizer_state_dict
-
-        return get_optimizer_state_dict(self.model, self.optimizer, options=StateDictOptions(full_state_dict=True))
+        """Write ``checkpoint/`` atomically (``envgym.learn.checkpoint``)."""
+        return checkpoint.save(self)
 
     def _resume(self) -> None:
-        final, old = self.out / "checkpoint", self.out / "checkpoint.old"
-        source = final if (final / "trainer.pt").exists() else old if (old / "trainer.pt").exists() else None
-        if source is None:
-            self._logger.truncate(0)
-            return
-        state = torch.load(source / "trainer.pt", weights_only=False)
-        layout = state.get("optimizer_layout", "plain")
-        if layout != ("sharded" if self.sharded else "plain"):
-            raise CheckpointError(f"checkpoint {source} was written by a run {'with' if layout == 'sharded' else 'without'} "
-                               f"FSDP; resume it the same way (parallel='fsdp' under torchrun, or not)")
-        if state["trainable"] is not None:
-            self.model.load_state_dict(state["trainable"])
-        else:
-            from safetensors.torch import load_file
-
-            weights = load_file(source / "model.safetensors", device=str(self.device))
-            target = self._full if self.sharded else self.model
-            missing, unexpected = target.load_state_dict(weights, strict=False)
-            if unexpected or [k for k in missing if "lm_head" not in k]:
-                raise CheckpointError(f"checkpoint {source} does not fit the model: missing {missing[:3]}, unexpected {unexpected[:3]}")
-            if self.sharded:
-                from torch.distributed.checkpoint.state_dict import StateDictOptions, set_model_state_dict
-
-                set_model_state_dict(self.model, self._full.state_dict(), options=StateDictOptions(full_state_dict=True))
-        if self.sharded:
-            from torch.distributed.checkpoint.state_dict import StateDictOptions, set_optimizer_state_dict
-
-            set_optimizer_state_dict(self.model, self.optimizer, state["optimizer"], options=StateDictOptions(full_state_dict=True))
-        else:
-            self.optimizer.load_state_dict(state["optimizer"])
-        self.scheduler.load_state_dict(state["scheduler"])
-        torch.set_rng_state(state["rng"]["torch"])
-        random.setstate(state["rng"]["python"])
-        np.random.set_state(state["rng"]["numpy"])
-        self.learner.load_state_dict(state["learner"])
-        self._first_length = state.get("first_length")
-        self.step = state["step"]
-        self.push_weights()
-        self.policy.version = state["policy_version"]
-        self._logger.truncate(self.step)
+        checkpoint.resume(self)
 
     # ---- helpers ---------------------------------------------------------------------------------
 
@@ -553,7 +485,7 @@ class Trainer:
             return envgym.make_policy("hf", self._full, self.tokenizer, name=Path(c.model).name, device=self.device,
                                       batch_size="auto", generation_dtype=dtype)
         tmp = self.out / ("engine-init" if not self.group.distributed else f"engine-init-{self.group.rank}")
-        export_model(self._full, self.tokenizer, tmp)
+        checkpoint.export_model(self._full, self.tokenizer, tmp)
         # colocated with training on a GPU: a share of its memory, not vLLM's default 0.9
         share = 0.3 if self.device.startswith("cuda") else None
         return envgym.make_policy("vllm", str(tmp), name=Path(self.config.model).name, gpu_memory_utilization=share)
@@ -591,27 +523,6 @@ class Trainer:
 
 
 # ---- module helpers ----------------------------------------------------------------------------
-
-
-def export_model(model: Any, tokenizer: Any, path: Path) -> Path:
-    """A standalone Hugging Face directory (LoRA merged in), loadable without envgym."""
-    path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
-    if hasattr(model, "merge_and_unload"):
-        import copy
-
-        model = copy.deepcopy(model).merge_and_unload()
-    model.save_pretrained(path, safe_serialization=True)
-    tokenizer.save_pretrained(path)
-    return path
-
-
-def _plain_state_dict(model: Any) -> dict[str, Any]:
-    if hasattr(model, "merge_and_unload"):
-        import copy
-
-        model = copy.deepcopy(model).merge_and_unload()
-    return {k: v.detach() for k, v in model.state_dict().items()}
 
 
 def _load(config: TrainConfig, model: Any, tokenizer: Any) -> tuple[Any, Any]:
@@ -695,12 +606,6 @@ def _seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
-
-
-def _fsync_dir(path: Path) -> None:
-    for f in path.iterdir():
-        with open(f, "rb") as handle:
-            os.fsync(handle.fileno())
 
 
 def _brief(metrics: Mapping[str, Any]) -> str:

@@ -261,26 +261,3 @@ def _trajectory(slot: _Slot, provenance: Provenance) -> Trajectory:
         reward=last.reward if last else 0.0, correct=bool(last and last.verdict and last.verdict.correct),
         provenance=provenance, cost=cost, group_id=f"{slot.env_id}:{slot.seed}", metadata=metadata,
     )
-
-
-def training_sequence(trajectory: Trajectory) -> tuple[list[int], list[int], list[float | None]]:
-    """The token ids a learner trains on, the mask of policy tokens, and their sampling log-probs.
-
-    Every turn's prompt is a prefix of the final sequence (nothing is re-tokenized), so the
-    sequence is the last prompt plus the last completion, and each turn's completion sits at
-    the end of its own prompt.
-    """
-    if not trajectory.turns:
-        return [], [], []
-    last = trajectory.turns[-1]
-    ids = list(last.prompt_ids) + list(last.completion_ids)
-    mask = [0] * len(ids)
-    logprobs: list[float | None] = [None] * len(ids)
-    for turn in trajectory.turns:
-        start = len(turn.prompt_ids)
-        if ids[:start] != list(turn.prompt_ids) or ids[start:start + len(turn.completion_ids)] != list(turn.completion_ids):
-            raise ValueError(f"trajectory {trajectory.task_id}: turn tokens are not a prefix of the final sequence")
-        for i, token_logprob in enumerate(turn.logprobs or [None] * len(turn.completion_ids)):
-            mask[start + i] = 1
-            logprobs[start + i] = token_logprob
-    return ids, mask, logprobs

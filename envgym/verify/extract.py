@@ -16,6 +16,7 @@ import re
 from fractions import Fraction
 
 _BOX_OPEN = re.compile(r"\\(?:boxed|fbox)\s*\{")
+_FLAT_BOX = re.compile(r"([^{}]*)\}")
 # A number as people write it: optional sign, digits with optional thousands commas, decimals.
 _NUMBER = re.compile(r"(?<![\w.])[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?(?![\w])")
 _PLAIN = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,3})?")
@@ -38,6 +39,11 @@ def boxed_contents(text: str) -> list[str]:
         m = _BOX_OPEN.search(text, pos)
         if m is None:
             return out
+        flat = _FLAT_BOX.match(text, m.end())  # the common case, no braces inside: one regex step
+        if flat is not None:
+            out.append(flat.group(1))
+            pos = flat.end()
+            continue
         depth, i = 1, m.end()
         start = i
         while i < len(text) and depth:

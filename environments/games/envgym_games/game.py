@@ -61,7 +61,7 @@ class GameEnv(TextEnv):
         left = self.max_turns - self.turn - 1
         details = {**verdict.details, "turns_left": left}
         if left > 0 or verdict.correct or verdict.reward == 0:
-            return dataclasses.replace(verdict, details=details)
+            return Verdict(verdict.reward, verdict.correct, verdict.reason, verdict.step_rewards, details)  # (replace() costs 5x)
         # The last turn pays the outcome only: what a move finds out is worth nothing once no turn is left.
         return Verdict(0.0, False, f"{verdict.reason}; no turns left", verdict.step_rewards, details)
 

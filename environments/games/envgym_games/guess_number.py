@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -75,7 +75,9 @@ class Interval:
         """The state after a wrong guess's reply (unchanged by a guess already ruled out)."""
         if guess == self.secret or not self.lo <= guess <= self.hi:
             return self
-        return replace(self, lo=guess + 1) if self.secret > guess else replace(self, hi=guess - 1)
+        if self.secret > guess:  # built directly: dataclasses.replace was a quarter of a step
+            return Interval(self.secret, self.low, self.high, guess + 1, self.hi)
+        return Interval(self.secret, self.low, self.high, self.lo, guess - 1)
 
 
 def reply_information(state: Interval, guess: int) -> float:
