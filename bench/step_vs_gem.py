@@ -2,8 +2,10 @@
 
 envgym's ``envgym/GuessNumber-v0`` and GEM's ``GuessTheNumberEnv`` (gem-llm 0.1.0), both over 1..100
 with 8 turns, played by the same binary-search player that answers ``\\boxed{n}`` and reads the
-environment's higher/lower reply. Only ``env.step`` is timed (resets are not); the two alternate
-over ``--repeats`` rounds of ``--episodes`` episodes and the median per-step time is reported.
+environment's higher/lower reply. Two times per step: the whole loop (resets, the player and the
+steps, over the steps played: how the issue measured it) and ``env.step`` alone. The two
+environments alternate over ``--repeats`` rounds of ``--episodes`` episodes (seeds 0..episodes-1
+each round, as evaluation replays its held-out seeds); medians are reported.
 
 The two do not do the same work: envgym's step returns the whole conversation as the observation
 (a fresh copy the caller may keep), a ``Verdict`` with its reason and the turn's details, and
@@ -11,7 +13,7 @@ judges the move through the guarded verifier; GEM's returns the new message as a
 
     python bench/step_vs_gem.py [--episodes 300] [--repeats 5]
 
-Prints ``name: value`` lines, ratio first. Target: ``step_ratio_envgym_over_gem`` at most 1.5.
+Prints ``name: value`` lines, ratios first. Target: ``loop_ratio_envgym_over_gem`` at most 1.5.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ LOW, HIGH, TURNS = 1, 100, 8
 _HINT = re.compile(r"\b(higher|lower)\b", re.I)
 
 
-def play(step, reset, episodes: int, last_text) -> tuple[int, int]:
-    """Play ``episodes`` binary-search episodes; return (nanoseconds inside step, steps)."""
+def play(step, reset, episodes: int, last_text) -> tuple[int, int, int]:
+    """Play ``episodes`` binary-search episodes; return (nanoseconds in all, nanoseconds inside step, steps)."""
     spent = steps = 0
+    began = time.perf_counter_ns()
     for seed in range(episodes):
         obs = reset(seed)
         lo, hi = LOW, HIGH
@@ -44,7 +47,7 @@ def play(step, reset, episodes: int, last_text) -> tuple[int, int]:
                 lo = guess + 1
             else:
                 hi = guess - 1
-    return spent, steps
+    return time.perf_counter_ns() - began, spent, steps
 
 
 def envgym_side():
@@ -70,17 +73,23 @@ def main() -> None:
 
     logging.disable(logging.INFO)  # gem configures INFO logging at import
     sides = {"envgym": envgym_side(), "gem": gem_side()}
-    for step, reset, last in sides.values():  # warm-up
+    for step, reset, last in sides.values():  # warm-up (imports, caches of the first seeds)
         play(step, reset, 20, last)
+    loop: dict[str, list[float]] = {name: [] for name in sides}
     per_step: dict[str, list[float]] = {name: [] for name in sides}
     order = list(sides)
     for _ in range(args.repeats):
         for name in order:
-            spent, steps = play(*sides[name][:2], args.episodes, sides[name][2])
+            total, spent, steps = play(*sides[name][:2], args.episodes, sides[name][2])
+            loop[name].append(total / steps / 1000)
             per_step[name].append(spent / steps / 1000)
         order.reverse()
     median = {name: statistics.median(v) for name, v in per_step.items()}
+    whole = {name: statistics.median(v) for name, v in loop.items()}
+    print(f"loop_ratio_envgym_over_gem: {whole['envgym'] / whole['gem']:.2f}")
     print(f"step_ratio_envgym_over_gem: {median['envgym'] / median['gem']:.2f}")
+    print(f"envgym_loop_us_per_step: {whole['envgym']:.1f}")
+    print(f"gem_loop_us_per_step: {whole['gem']:.1f}")
     print(f"envgym_us_per_step: {median['envgym']:.1f}")
     print(f"gem_us_per_step: {median['gem']:.1f}")
     print(f"episodes: {args.episodes}")

@@ -66,6 +66,24 @@ def copy_messages(dicts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 @dataclass(frozen=True)
+class Played:
+    """What one turn did, as ``TextEnv._play`` reports it to ``step``.
+
+    verdict: the turn's judgement (its reward is the step's reward).
+    said: the assistant message to record (default: the action as its content).
+    replies: the environment's answer (default: ``feedback(verdict)``); only used if the episode goes on.
+    terminated: whether the episode ends (default: the verdict is correct); it also ends when turns run out.
+    info: extra entries for the step's info dict.
+    """
+
+    verdict: Verdict
+    said: dict[str, Any] | None = None
+    replies: Sequence[Message] | None = None
+    terminated: bool | None = None
+    info: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
 class Task:
     """One problem: the opening messages the policy sees and the reference it never sees."""
 
@@ -154,19 +172,36 @@ class TextEnv(gymnasium.Env[list, str]):
 
     def step(self, action: str):
         task = self.task
-        if task is None or self.done or type(action) is not str:
+        if task is None or self.done or not self._accepts(action):
             self._refuse(action)
-        verdict = self.score(action)
+        played = self._play(action)
+        verdict = played.verdict
         dicts = self._dicts
-        dicts.append({"role": "assistant", "content": action})
+        dicts.append(played.said if played.said is not None else {"role": "assistant", "content": action})
         self.turn = turn = self.turn + 1
-        terminated = verdict.correct or turn >= self.max_turns
+        terminated = (verdict.correct if played.terminated is None else played.terminated) or turn >= self.max_turns
         if not terminated:
-            dicts.extend(m.to_dict() for m in self.feedback(verdict))
+            replies = self.feedback(verdict) if played.replies is None else played.replies
+            dicts.extend(m.to_dict() for m in replies)
         self.done = terminated
         # Fresh dicts every call: callers keep observations and must not alias the env's state.
         obs = copy_messages(dicts)
-        return obs, verdict.reward, terminated, False, {"verdict": verdict, "turn": turn, "task_id": task.id}
+        info = {"verdict": verdict, "turn": turn, "task_id": task.id}
+        if played.info:
+            info.update(played.info)
+        return obs, verdict.reward, terminated, False, info
+
+    # ---- the one hook for environments whose turns are not "score, then feedback" -----------
+
+    def _play(self, action: Any) -> Played:
+        """Play one turn: judge ``action`` and say what it did (``Played``); ``step`` keeps the books
+        (the conversation, ``turn``, ``done``, the observation). The default is ``score`` alone, with
+        ``feedback`` as the reply; tool environments and game adapters override this, not ``step``."""
+        return Played(self.score(action))
+
+    def _accepts(self, action: Any) -> bool:
+        """Whether ``step`` takes this kind of action (the model's text; tool environments also take messages)."""
+        return type(action) is str
 
     def _refuse(self, action: object) -> None:
         if self.task is None:

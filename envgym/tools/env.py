@@ -19,7 +19,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from envgym.env import TextEnv, copy_messages
+from envgym.env import Played, TextEnv
 from envgym.tools.base import Tool
 from envgym.tools.calls import (
     ToolError,
@@ -48,54 +48,42 @@ class ToolEnv(TextEnv):
         """The system message: the task's instructions, then the tools and how to call them."""
         return Message("system", f"{instructions}\n\n{tools_prompt(self.tools)}")
 
-    def step(self, action: str | Mapping[str, Any]):
-        """``action``: the model's text, or an OpenAI assistant message dict with ``tool_calls``."""
+    def _accepts(self, action: Any) -> bool:
+        return type(action) is str or isinstance(action, Mapping)
+
+    def _play(self, action: str | Mapping[str, Any]) -> Played:
+        """``action``: the model's text, or an OpenAI assistant message dict with ``tool_calls``.
+
+        Tool calls run and their results are the reply; an answer (a turn without calls) ends the
+        episode, right or wrong: TextEnv alone would let a wrong answer be followed by another
+        guess while turns remain (``feedback`` is therefore not used)."""
         if isinstance(action, Mapping):  # an API policy's message: its tool calls, or its content as the answer
-            if self.task is None or self.done:
-                self._refuse(action)
             calls = parse_openai_tool_calls(action)
             text = action.get("content") or ""
+            text = text if isinstance(text, str) else str(text)
             if not calls:
-                return self._answer_turn(text if isinstance(text, str) else str(text))
+                return Played(self.score(text), said={"role": "assistant", "content": text}, terminated=True)
             # Every call gets an id (the API's, or one made here) that its tool message answers.
             calls = [c if c.id else dataclasses.replace(c, id=f"call_{self.turn}_{i}") for i, c in enumerate(calls)]
-            record = _openai_record(action["tool_calls"], calls)
-            return self._tool_turn(text if isinstance(text, str) else "", calls, record)
-        if self.task is None or self.done or type(action) is not str:
-            self._refuse(action)
+            return self._tool_turn(text, calls, _openai_record(action["tool_calls"], calls))
         calls = parse_tool_calls(action)
         if not calls:
-            return self._answer_turn(action)
+            return Played(self.score(action), terminated=True)
         return self._tool_turn(action, calls)
 
-    def _answer_turn(self, text: str):
-        """The answer ends the episode, right or wrong: TextEnv alone would let a wrong answer be
-        followed by another guess while turns remain (``feedback`` is therefore not used)."""
-        obs, reward, _, truncated, info = super().step(text)
-        self.done = True
-        return obs, reward, True, truncated, info
-
-    def _tool_turn(self, text: str, calls: Sequence[Any], openai_calls: list[dict[str, Any]] | None = None):
+    def _tool_turn(self, text: str, calls: Sequence[Any], openai_calls: list[dict[str, Any]] | None = None) -> Played:
         results = [run_call(call, self.tools) for call in calls]
         failed = sum(isinstance(c, ToolError) or r.content.startswith("Error:") for c, r in zip(calls, results))
         ran = len(results) - failed
         reward = ran * self.call_reward + failed * self.error_reward
-        verdict = Verdict(reward, False, f"{ran} tool call(s) ran, {failed} failed", None,
-                          {"tool_calls": len(results), "tool_errors": failed})
+        details = {"tool_calls": len(results), "tool_errors": failed}
+        last = self.turn + 1 >= self.max_turns
+        reason = "ran out of turns while calling tools" if last else f"{ran} tool call(s) ran, {failed} failed"
         said: dict[str, Any] = {"role": "assistant", "content": text}
         if openai_calls is not None:  # kept, so the history replays to an OpenAI-compatible endpoint
             said["tool_calls"] = openai_calls
-        self._dicts.append(said)
-        self.turn += 1
-        terminated = self.turn >= self.max_turns
-        if not terminated:
-            self._dicts.extend(m.to_dict() for m in results)
-        else:
-            verdict = Verdict(reward, False, "ran out of turns while calling tools", None, dict(verdict.details))
-        self.done = terminated
-        obs = copy_messages(self._dicts)
-        return obs, reward, terminated, False, {"verdict": verdict, "turn": self.turn, "task_id": self.task.id,
-                                                "tool_messages": results}
+        return Played(Verdict(reward, False, reason, None, details), said=said, replies=results, terminated=last,
+                      info={"tool_messages": results})
 
 
 def _openai_record(entries: list[Any], calls: Sequence[Any]) -> list[dict[str, Any]]:

@@ -30,6 +30,7 @@ from typing import ClassVar
 import numpy as np
 
 from envgym import Message, Task, TextEnv, Verdict
+from envgym.env import Played
 from envgym_textarena.game import Game, Outcome
 from envgym_textarena.games import GAMES
 
@@ -86,24 +87,15 @@ class TextArenaEnv(TextEnv):
         """Judge a move in the current state without playing it."""
         return self.verifier.verify(action, self.game)
 
-    def step(self, action: str):
-        if self.task is None or self.done or type(action) is not str:
-            self._refuse(action)
+    def _play(self, action: str) -> Played:
+        """The move is played in the TextArena game; the game says whether it is over."""
         if len(action) > self.verifier.max_chars:
             outcome = Outcome(self.game, f"Your move is longer than {self.verifier.max_chars} characters; "
                               "it was not played.", False, True, None)
         else:
             outcome = self.game.play(action)
         self.game = outcome.game
-        verdict = outcome_verdict(outcome)
-        self._dicts.append({"role": "assistant", "content": action})
-        self.turn += 1
-        terminated = outcome.over or self.turn >= self.max_turns
-        if not terminated:
-            self._dicts.extend(m.to_dict() for m in self.feedback(verdict))
-        self.done = terminated
-        info = {"verdict": verdict, "turn": self.turn, "task_id": self.task.id}
-        return [d.copy() for d in self._dicts], verdict.reward, terminated, False, info
+        return Played(outcome_verdict(outcome), terminated=outcome.over)
 
     def feedback(self, verdict: Verdict) -> Sequence[Message]:
         return (Message("user", verdict.details.get("observation") or verdict.reason),)
