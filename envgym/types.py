@@ -164,3 +164,5 @@ class Trajectory:
     cost: Cost = Cost()
     group_id: str | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    sample: int = 0
+    """Which of its group's samples this is (0 to group size - 1): with ``group_id``, the trajectory's key."""

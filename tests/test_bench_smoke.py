@@ -29,3 +29,12 @@ def test_gpu_bench_small_runs_on_the_cpu_with_ratios_first():
     assert 0 < float(values["generation_share_of_rlvr_step"]) <= 1
     assert values["share_of_bandwidth_bound"] == "n/a"  # no peak bandwidth to compare with on the CPU
     assert values["pass@1_after_rlvr"].count("[") == 1  # a number with its interval
+
+
+def test_step_vs_gem_bench_runs_both_sides_with_ratios_first():
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "step_vs_gem.py"), "--episodes", "20", "--repeats", "1"],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    values = dict(line.split(": ", 1) for line in out.stdout.strip().splitlines())
+    assert list(values)[:2] == ["loop_ratio_envgym_over_gem", "step_ratio_envgym_over_gem"]
+    assert float(values["envgym_us_per_step"]) > 0 and float(values["gem_us_per_step"]) > 0

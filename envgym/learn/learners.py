@@ -334,7 +334,7 @@ class Guided(RLVR):
         if not trace.correct:
             return group
         self.guided += 1
-        trace = dataclasses.replace(trace, group_id=first.group_id, metadata={"sample": len(group) - 1, "guide": True})
+        trace = dataclasses.replace(trace, group_id=first.group_id, metadata={"guide": True}, sample=len(group) - 1)
         return [*group[:-1], trace]
 
     def batch(self, trainer, step):

@@ -295,10 +295,10 @@ class Trainer:
             found = collect(self.pool, policy or self.scaffolded, seeds, config)
             self._writes.append(self._writer.submit(store.append, found))
         order = {seed: i for i, seed in reversed(list(enumerate(seeds)))}
-        wanted = [t for t in found if t.seed in order and t.metadata.get("sample", 0) < group_size]
+        wanted = [t for t in found if t.seed in order and t.sample < group_size]
         if self._second is not None:
             self._disagreements += self._second.disagreements(wanted)
-        return sorted(wanted, key=lambda t: (order[t.seed], t.metadata.get("sample", 0)))
+        return sorted(wanted, key=lambda t: (order[t.seed], t.sample))
 
     def _rollout_shared(self, seeds: Sequence[int], policy: Any, config: RolloutConfig,
                         store: TrajectoryStore) -> list[Trajectory]:

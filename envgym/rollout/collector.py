@@ -85,7 +85,6 @@ class _Slot:
     sample: int
     conv: TokenConversation
     task_id: str
-    env_messages: int  # how many messages the environment's own observation holds
     turns: list[Turn] = field(default_factory=list)
     attempts: list[list] = field(default_factory=list)
     seconds: float = 0.0
@@ -152,7 +151,7 @@ def _new_slots(pool: EnvPool, scaffold: Scaffold, chunk: Sequence[tuple[int, int
         if key not in opening:
             opening[key] = TokenConversation(scaffold.tokenizer, messages)
         conv = opening[key].fork()
-        slot = _Slot(index, reset.env_id, seed, sample, conv, reset.info["task_id"], len(reset.observation))
+        slot = _Slot(index, reset.env_id, seed, sample, conv, reset.info["task_id"])
         if slot.key not in done_keys:
             slots.append(slot)
     return slots
@@ -223,18 +222,16 @@ def _step(active: list[_Slot], actions: list[Action], seconds: float, pool: EnvP
     stepped = time.perf_counter() - start
     share = (seconds + stepped) / len(active)
     for slot, action, result in zip(active, actions, results):
-        obs, reward, terminated, truncated, info = result
-        new = obs[slot.env_messages + 1:]  # after the answer the environment appended
-        slot.env_messages = len(obs)
-        if not (terminated or truncated):
-            slot.conv.add_messages(new)
+        ended = result.terminated or result.truncated
+        if not ended:
+            slot.conv.add_messages(result.replies)
         *calls, answer = action.segments
         slot.turns.extend(_turn(segment, 0.0, None, segment.tool_messages) for segment in calls)
-        slot.turns.append(_turn(answer, float(reward), info.get("verdict"), tuple(Message.from_dict(m) for m in new),
+        slot.turns.append(_turn(answer, result.reward, result.verdict, tuple(Message.from_dict(m) for m in result.replies),
                                 share))
         slot.attempts.append(list(action.attempts))
-        slot.done = terminated or truncated
-        slot.truncated = truncated
+        slot.done = ended
+        slot.truncated = result.truncated
         slot.seconds += share
     return stepped
 
@@ -252,12 +249,12 @@ def _trajectory(slot: _Slot, provenance: Provenance) -> Trajectory:
     turns = tuple(slot.turns)
     last = turns[-1] if turns else None
     cost = dataclasses.replace(sum((t.cost for t in turns), Cost()), seconds=slot.seconds)
-    metadata: dict[str, Any] = {"sample": slot.sample, "truncated": slot.truncated}
+    metadata: dict[str, Any] = {"truncated": slot.truncated}
     if any(slot.attempts):
         metadata["attempts"] = slot.attempts
     return Trajectory(
         env_id=slot.env_id, task_id=slot.task_id, seed=slot.seed,
         messages=tuple(Message.from_dict(m) for m in slot.conv.messages), turns=turns,
         reward=last.reward if last else 0.0, correct=bool(last and last.verdict and last.verdict.correct),
-        provenance=provenance, cost=cost, group_id=f"{slot.env_id}:{slot.seed}", metadata=metadata,
+        provenance=provenance, cost=cost, group_id=f"{slot.env_id}:{slot.seed}", metadata=metadata, sample=slot.sample,
     )

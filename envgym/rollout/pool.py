@@ -15,7 +15,34 @@ from typing import Any, Protocol
 
 from envgym.types import Verdict
 
-StepResult = tuple[list, float, bool, bool, dict]
+
+@dataclass(frozen=True)
+class StepResult:
+    """One environment's step as a pool returns it: Gymnasium's five values, plus the verdict and
+    the environment's reply (the messages it appended after the answer) taken out of ``info``, so
+    no caller has to slice observations. Unpacks like Gymnasium's tuple."""
+
+    observation: list[dict]
+    reward: float
+    terminated: bool
+    truncated: bool
+    info: dict
+    verdict: Verdict | None = None
+    replies: tuple[dict, ...] = ()
+
+    def __iter__(self):
+        return iter((self.observation, self.reward, self.terminated, self.truncated, self.info))
+
+    def __getitem__(self, index: int) -> Any:
+        return (self.observation, self.reward, self.terminated, self.truncated, self.info)[index]
+
+    @classmethod
+    def of(cls, result: tuple) -> StepResult:
+        """From ``env.step``'s five values (a ``TextEnv`` puts its verdict and reply in ``info``)."""
+        observation, reward, terminated, truncated, info = result
+        return cls(observation, float(reward), terminated, truncated, info, info.get("verdict"),
+                   tuple(info.get("replies", ())))
+
 
 
 @dataclass(frozen=True)
@@ -87,7 +114,7 @@ class LocalEnvPool:
         return out
 
     def step(self, actions: Sequence[tuple[int, str]]) -> list[StepResult]:
-        return self._map(lambda env, action: env.step(action), self._reset_envs(actions, "stepped"))
+        return self._map(lambda env, action: StepResult.of(env.step(action)), self._reset_envs(actions, "stepped"))
 
     def score(self, actions: Sequence[tuple[int, str]]) -> list[Verdict]:
         return self._map(lambda env, action: env.score(action), self._reset_envs(actions, "scored"))

@@ -18,7 +18,7 @@ from envgym.types import Cost, Message, Provenance, Trajectory, Turn, Verdict
 
 
 def trajectory_key(t: Trajectory) -> str:
-    return f"{t.group_id or t.task_id}#{t.metadata.get('sample', 0)}"
+    return f"{t.group_id or t.task_id}#{t.sample}"
 
 
 def to_dict(t: Trajectory) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def to_dict(t: Trajectory) -> dict[str, Any]:
         "reward": t.reward, "correct": t.correct,
         "provenance": {k: getattr(t.provenance, k) for k in Provenance.__dataclass_fields__},
         "cost": _cost(t.cost),
-        "group_id": t.group_id, "metadata": _jsonable(t.metadata),
+        "group_id": t.group_id, "metadata": _jsonable(t.metadata), "sample": t.sample,
     }
 
 
@@ -62,6 +62,7 @@ def from_dict(d: dict[str, Any]) -> Trajectory:
     return Trajectory(
         d["env_id"], d["task_id"], d["seed"], tuple(Message.from_dict(m) for m in d["messages"]), turns,
         d["reward"], d["correct"], Provenance(**d["provenance"]), Cost(**d["cost"]), d["group_id"], d["metadata"],
+        d.get("sample", d["metadata"].get("sample", 0)),  # stores written before the field kept it in metadata
     )
 
 
