@@ -16,9 +16,10 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from envgym.models import build_model, build_tokenizer  # noqa: E402
+from envgym.models import build_tokenizer  # noqa: E402
 from envgym.policy.base import SamplingParams  # noqa: E402
 from envgym.policy.hf import HFPolicy  # noqa: E402
+from test_policy_hf import chat_prompts, sharp_model  # noqa: E402
 
 QUESTIONS = ("Compute 2 + 2.", "What is 17 * 3? Show your work briefly, then answer.", "Hi", "Name a prime above 100.")
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
@@ -31,19 +32,12 @@ def tokenizer():
 
 @pytest.fixture(scope="module")
 def model(tokenizer):
-    model = build_model(tokenizer, seed=5)
-    generator = torch.Generator().manual_seed(1)
-    with torch.no_grad():
-        for p in model.parameters():
-            if p.dim() == 2:
-                p.normal_(0.0, 0.15, generator=generator)
-    return model
+    return sharp_model(tokenizer, seed=5, draw=1)
 
 
 @pytest.fixture(scope="module")
 def prompts(tokenizer):
-    return [tokenizer.apply_chat_template([{"role": "user", "content": q}], add_generation_prompt=True)["input_ids"]
-            for q in QUESTIONS]
+    return chat_prompts(tokenizer, QUESTIONS)
 
 
 def ending_early(model, tokenizer, prompts):

@@ -26,10 +26,10 @@ def tokenizer():
     return build_tokenizer()
 
 
-@pytest.fixture(scope="module")
-def model(tokenizer):
-    model = build_model(tokenizer, seed=3)
-    generator = torch.Generator().manual_seed(0)
+def sharp_model(tokenizer, seed: int, draw: int):
+    """The tiny model with larger weights (drawn with seed ``draw``): uneven distributions, varied greedy paths."""
+    model = build_model(tokenizer, seed=seed)
+    generator = torch.Generator().manual_seed(draw)
     with torch.no_grad():
         for p in model.parameters():
             if p.dim() == 2:
@@ -37,11 +37,20 @@ def model(tokenizer):
     return model
 
 
+def chat_prompts(tokenizer, questions):
+    return [tokenizer.apply_chat_template([{"role": "user", "content": q}], add_generation_prompt=True)["input_ids"]
+            for q in questions]
+
+
+@pytest.fixture(scope="module")
+def model(tokenizer):
+    return sharp_model(tokenizer, seed=3, draw=0)
+
+
 @pytest.fixture(scope="module")
 def prompts(tokenizer):
     """Three prompts of different lengths (10 to 30 tokens), so the batch is left-padded."""
-    return [tokenizer.apply_chat_template([{"role": "user", "content": q}], add_generation_prompt=True)["input_ids"]
-            for q in QUESTIONS]
+    return chat_prompts(tokenizer, QUESTIONS)
 
 
 def ending_on(model, eos_ids):
