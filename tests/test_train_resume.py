@@ -70,3 +70,27 @@ def test_killed_run_resumes_with_nothing_lost_or_trained_twice(tmp_path):
     assert all(torch.equal(a[k], b[k]) for k in a)
     metrics = [json.loads(line) for line in (killed / "metrics.jsonl").read_text().splitlines()]
     assert [m["step"] for m in metrics] == list(range(STEPS + 1))
+
+
+def test_a_rollout_file_cut_short_by_a_kill_is_sampled_again_whole(tmp_path):
+    """A kill while a step's rollouts were being written leaves some of their lines. Without
+    episode seeds an episode's noise depends on its batch, so replaying those lines and sampling
+    the rest in a smaller batch would train on other trajectories; the resumed run must instead
+    end exactly where an uninterrupted one does."""
+    env = {"PYTHONPATH": str(TESTS)}
+    args = [a for a in ARGS if a not in ("--steps", str(STEPS))]
+    straight = envgym_cli(*args, "--steps", "3", "--out", str(tmp_path / "straight"), env=env)
+    assert straight.returncode == 0, straight.stderr
+    cut = tmp_path / "cut"
+    first = envgym_cli(*args, "--steps", "2", "--out", str(cut), env=env)
+    assert first.returncode == 0, first.stderr
+    files = sorted((tmp_path / "straight" / "rollouts").glob("step-000002-*.jsonl"))
+    assert files, "the third step stored no rollouts"
+    lines = files[0].read_text().splitlines(keepends=True)
+    assert len(lines) >= 4
+    (cut / "rollouts" / files[0].name).write_text("".join(lines[: len(lines) // 2]))  # what a kill leaves
+    resumed = envgym_cli(*args, "--steps", "3", "--out", str(cut), "--resume", env=env)
+    assert resumed.returncode == 0, resumed.stderr
+    assert trained(cut) == trained(tmp_path / "straight")
+    a, b = weights(tmp_path / "straight"), weights(cut)
+    assert all(torch.equal(a[k], b[k]) for k in a)

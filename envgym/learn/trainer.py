@@ -19,9 +19,10 @@ does the rest, the same way for all of them:
 Resume is exact. Every random choice of step ``k`` derives from ``(seed, k)``, and a step's
 rollouts are written to ``rollouts/step-k-*.jsonl`` (in the background while it trains, and
 always before its checkpoint), so a run killed at any moment (SIGKILL included) resumes at the
-last checkpoint and replays the interrupted step from what was stored of its rollouts, sampling
-the rest again from the same weights and seeds; it trains on exactly the trajectories an
-uninterrupted run would have. ``trained.jsonl`` records them, step by step.
+last checkpoint and replays the interrupted step from its stored rollouts: a complete file as it
+is; a file the kill cut short is sampled again whole from the same weights and seeds (an
+episode's noise depends on its batch), or, with ``episode_seeds``, only its missing episodes. It
+trains on exactly the trajectories an uninterrupted run would have. ``trained.jsonl`` records them, step by step.
 
 Data parallel: launched by ``torchrun --nproc-per-node N`` (or ``envgym train --nproc N``), the
 same code runs on N ranks (``envgym.learn.distributed``): each rank collects its share of a step's
@@ -288,10 +289,14 @@ class Trainer:
         store = TrajectoryStore(self.out / "rollouts" / f"step-{self.step:06d}-{self._rollout_calls:02d}-{tag}.jsonl")
         if self.group.distributed:
             found = self._rollout_shared(seeds, policy or self.scaffolded, config, store)
-        elif store.path.exists():  # a resumed step: some (or all) of these are stored already
+        elif store.path.exists() and (config.episode_seeds or _complete(store, seeds, group_size)):
+            # A resumed step: what is stored stands. With episode seeds the missing episodes sample
+            # what they would have; without them an episode's noise depends on its batch, so only a
+            # complete file is replayed (a file cut short by a kill is sampled again, whole, below).
             collect(self.pool, policy or self.scaffolded, seeds, config, store=store)
             found = list(store)
         else:  # written in the background while the step trains; joined before the checkpoint
+            store.path.unlink(missing_ok=True)
             found = collect(self.pool, policy or self.scaffolded, seeds, config)
             self._writes.append(self._writer.submit(store.append, found))
         order = {seed: i for i, seed in reversed(list(enumerate(seeds)))}
@@ -559,6 +564,12 @@ def _adamw(params: list[Any], config: TrainConfig) -> torch.optim.Optimizer:
         return torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay, fused=True)
     except (RuntimeError, TypeError):
         return torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
+
+
+def _complete(store: TrajectoryStore, seeds: Sequence[int], group_size: int) -> bool:
+    """Whether the store holds every (seed, sample) episode of the call."""
+    have = {(t.seed, t.sample) for t in store}
+    return all((seed, sample) in have for seed in seeds for sample in range(group_size))
 
 
 def micro_batches(samples: Sequence[Sample], rows: int, tokens: int = 0) -> list[list[Sample]]:
