@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import gymnasium
 import numpy as np
@@ -65,8 +65,7 @@ def copy_messages(dicts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             if "tool_calls" in d else dict(d) for d in dicts]
 
 
-@dataclass(frozen=True)
-class Played:
+class Played(NamedTuple):
     """What one turn did, as ``TextEnv._play`` reports it to ``step``.
 
     verdict: the turn's judgement (its reward is the step's reward).
@@ -74,6 +73,9 @@ class Played:
     replies: the environment's answer (default: ``feedback(verdict)``); only used if the episode goes on.
     terminated: whether the episode ends (default: the verdict is correct); it also ends when turns run out.
     info: extra entries for the step's info dict.
+
+    A named tuple, not a dataclass: one is built every step, and a frozen dataclass costs several
+    times more to build.
     """
 
     verdict: Verdict
@@ -96,6 +98,8 @@ class Task:
 class TextEnv(gymnasium.Env[list, str]):
     """Base class of envgym environments. Subclasses implement ``generate_task``,
     ``gold_action`` and ``hack_actions``; see the module docstring."""
+
+    _own_play = False  # whether the class overrides _play (set for each subclass)
 
     metadata = {"render_modes": ["ansi"], "render_fps": 1}  # fps: unused by text, quiets the checker
 
@@ -172,24 +176,30 @@ class TextEnv(gymnasium.Env[list, str]):
 
     def step(self, action: str):
         task = self.task
-        if task is None or self.done or not self._accepts(action):
+        if task is None or self.done or (type(action) is not str and not self._accepts(action)):
             self._refuse(action)
-        played = self._play(action)
-        verdict = played.verdict
+        if self._own_play:  # a tool environment or game adapter: its turn says what it did
+            played = self._play(action)
+            verdict, terminated, replies, extra = played.verdict, played.terminated, played.replies, played.info
+            said = played.said if played.said is not None else {"role": "assistant", "content": action}
+        else:  # the usual turn, without building a Played (this is every environment's hot path)
+            verdict, terminated, replies, extra = self.score(action), None, None, None
+            said = {"role": "assistant", "content": action}
         dicts = self._dicts
-        dicts.append(played.said if played.said is not None else {"role": "assistant", "content": action})
+        dicts.append(said)
         self.turn = turn = self.turn + 1
-        terminated = (verdict.correct if played.terminated is None else played.terminated) or turn >= self.max_turns
-        said: list[dict[str, Any]] = []
+        terminated = (verdict.correct if terminated is None else terminated) or turn >= self.max_turns
+        answered: list[dict[str, Any]] = []
         if not terminated:
-            said = [m.to_dict() for m in (self.feedback(verdict) if played.replies is None else played.replies)]
-            dicts.extend(said)
+            answered = [m.to_dict() for m in (self.feedback(verdict) if replies is None else replies)]
+            dicts.extend(answered)
         self.done = terminated
         # Fresh dicts every call: callers keep observations and must not alias the env's state.
         obs = copy_messages(dicts)
-        info = {"verdict": verdict, "turn": turn, "task_id": task.id, "replies": copy_messages(said)}
-        if played.info:
-            info.update(played.info)
+        info = {"verdict": verdict, "turn": turn, "task_id": task.id,
+                "replies": copy_messages(answered) if answered else []}
+        if extra:
+            info.update(extra)
         return obs, verdict.reward, terminated, False, info
 
     # ---- the one hook for environments whose turns are not "score, then feedback" -----------
@@ -199,6 +209,10 @@ class TextEnv(gymnasium.Env[list, str]):
         (the conversation, ``turn``, ``done``, the observation). The default is ``score`` alone, with
         ``feedback`` as the reply; tool environments and game adapters override this, not ``step``."""
         return Played(self.score(action))
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._own_play = cls._play is not TextEnv._play
 
     def _accepts(self, action: Any) -> bool:
         """Whether ``step`` takes this kind of action (the model's text; tool environments also take messages)."""
