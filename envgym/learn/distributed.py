@@ -80,20 +80,12 @@ def device_for(device: str, group: Group) -> str:
 
 
 def shard(items: Sequence[T], group: Group) -> list[T]:
-    """This rank's share of ``items``: every ``world``-th item from its rank (a split ``unshard`` undoes)."""
-    return list(items[group.rank :: group.world])
+    """This rank's share of ``items``: every ``world``-th item from its rank.
 
-
-def unshard(parts: Sequence[Sequence[T]]) -> list[T]:
-    """The items ``shard`` split into ``parts`` (one per rank), in their first order.
-
-    >>> unshard([shard(range(7), Group(r, 3)) for r in range(3)])
-    [0, 1, 2, 3, 4, 5, 6]
+    >>> [shard(range(7), Group(r, 3)) for r in range(3)]
+    [[0, 3, 6], [1, 4], [2, 5]]
     """
-    out: list[T] = []
-    for i in range(max((len(p) for p in parts), default=0)):
-        out.extend(p[i] for p in parts if i < len(p))
-    return out
+    return list(items[group.rank :: group.world])
 
 
 def gather(obj: T, group: Group) -> list[T]:

@@ -434,17 +434,11 @@ class Trainer:
         """Make the rollout engine sample from the new weights; its version goes up by one."""
         if self.sharded:  # gather the shards into the rollout engine's whole copy (every rank takes part)
             with torch.no_grad():
-                weights = distributed.full_state_dict(self.model)
-                if getattr(self.policy, "model", None) is self._full:
-                    self._full.load_state_dict(weights)
-                    self.policy.refresh()
-                else:
-                    self._full.load_state_dict(weights)
-                    self.policy.update_weights(checkpoint.plain_state_dict(self._full))
-        elif getattr(self.policy, "model", None) is self.model:
+                self._full.load_state_dict(distributed.full_state_dict(self.model))
+        if getattr(self.policy, "model", None) is self._full:
             self.policy.refresh()  # the same weights, changed in place (and copied to a bf16 engine copy)
         else:
-            self.policy.update_weights(checkpoint.plain_state_dict(self.model))
+            self.policy.update_weights(checkpoint.plain_state_dict(self._full))
 
     def evaluate(self) -> dict[str, float]:
         """Greedy pass@1 and mean reward on the held-out tasks, under the run's scaffold (``envgym.evaluate``)."""

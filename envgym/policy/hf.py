@@ -223,9 +223,7 @@ class HFPolicy:
             token = _sample(logits, params, generator, suppress, uniform)
             tokens[live, t] = token
             logprobs[live, t] = logits.log_softmax(-1).gather(-1, token[:, None]).squeeze(-1)
-            ended = alive & (token[:, None] == eos).any(-1)
-            if params.stop:
-                ended |= self._completes_stop(tokens[:, : t + 1], live, alive & ~ended, params.stop)
+            ended = self._ended(token, eos, tokens[:, : t + 1], live, alive, params.stop)
             ends[live[ended]] = t + 1
             stopped[live[ended]] = True
             alive &= ~ended
@@ -240,9 +238,7 @@ class HFPolicy:
             logits = self.generator_model(input_ids=token[:, None], attention_mask=attention[:, : width + t + 1],
                                 position_ids=position, past_key_values=cache, use_cache=True).logits[:, -1]
             position = position + 1
-        ends, stopped, tokens, logprobs = ends.tolist(), stopped.tolist(), tokens.tolist(), logprobs.tolist()
-        return self._completions([(tokens[r][: ends[r]], logprobs[r][: ends[r]], "stop" if stopped[r] else "length")
-                                  for r in range(rows)])
+        return self._rows(tokens, logprobs, ends, stopped)
 
     def _static_batch(self, prompts: list[list[int]], params: SamplingParams, generator: Any,
                       seeds: Any = None) -> list[Completion]:
@@ -287,9 +283,7 @@ class HFPolicy:
             token = _sample(logits, params, generator, suppress, uniform)
             tokens[:, t] = torch.where(alive, token, self.pad_id)
             logprobs[:, t] = logits.log_softmax(-1).gather(-1, token[:, None]).squeeze(-1)
-            ended = alive & (token[:, None] == eos).any(-1)
-            if params.stop:
-                ended |= self._completes_stop(tokens[:, : t + 1], live, alive & ~ended, params.stop)
+            ended = self._ended(token, eos, tokens[:, : t + 1], live, alive, params.stop)
             ends[ended] = t + 1
             stopped |= ended
             alive &= ~ended
@@ -306,9 +300,20 @@ class HFPolicy:
                 logits = out.logits[:, -1]
             else:
                 logits = step().logits[:, -1]
+        return self._rows(tokens, logprobs, ends, stopped)
+
+    def _ended(self, token: Any, eos: Any, tokens: Any, live: Any, alive: Any, stop: Sequence[str]) -> Any:
+        """Which live rows (bool, (batch,)) the token just sampled ends: an end-of-turn token, or a stop string."""
+        ended = alive & (token[:, None] == eos).any(-1)
+        if stop:
+            ended |= self._completes_stop(tokens, live, alive & ~ended, stop)
+        return ended
+
+    def _rows(self, tokens: Any, logprobs: Any, ends: Any, stopped: Any) -> list[Completion]:
+        """The completions of a decoded batch: each row's tokens and log-probs up to where it ended, and why."""
         ends, stopped, tokens, logprobs = ends.tolist(), stopped.tolist(), tokens.tolist(), logprobs.tolist()
         return self._completions([(tokens[r][: int(ends[r])], logprobs[r][: int(ends[r])], "stop" if stopped[r] else "length")
-                                  for r in range(rows)])
+                                  for r in range(len(ends))])
 
     def _prefill(self, prompts: list[list[int]], steps: int) -> tuple[Any, Any, Any, Any]:
         """Read the prompts into a KV cache, ready for ``steps`` new tokens per row.
