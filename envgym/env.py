@@ -85,7 +85,7 @@ class Played(NamedTuple):
     info: Mapping[str, Any] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Task:
     """One problem: the opening messages the policy sees and the reference it never sees."""
 
@@ -93,6 +93,17 @@ class Task:
     prompt: tuple[Message, ...]
     reference: Any
     metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def __init__(self, id: str, prompt: tuple[Message, ...], reference: Any, metadata: Mapping[str, Any] | None = None) -> None:
+        # Slots set directly, as envgym.types does for Verdict: every reset builds a task.
+        _task_id(self, id)
+        _task_prompt(self, prompt)
+        _task_reference(self, reference)
+        _task_metadata(self, {} if metadata is None else metadata)
+
+
+_task_id, _task_prompt, _task_reference, _task_metadata = (
+    Task.__dict__[name].__set__ for name in ("id", "prompt", "reference", "metadata"))
 
 
 class TextEnv(gymnasium.Env[list, str]):
@@ -124,6 +135,7 @@ class TextEnv(gymnasium.Env[list, str]):
         self.turn = 0
         self.done = False
         self._dicts: list[dict[str, str]] = []
+        self._nested = False  # whether a message in _dicts holds tool calls (copied deeper)
 
     # ---- what an environment defines -------------------------------------------------------
 
@@ -172,7 +184,8 @@ class TextEnv(gymnasium.Env[list, str]):
         self.turn = 0
         self.done = False
         self._dicts = [m.to_dict() for m in self.task.prompt]
-        return self._observation(), {"task_id": self.task.id, "turn": 0}
+        self._nested = False
+        return list(map(dict.copy, self._dicts)), {"task_id": self.task.id, "turn": 0}
 
     def step(self, action: str):
         task = self.task
@@ -182,6 +195,7 @@ class TextEnv(gymnasium.Env[list, str]):
             played = self._play(action)
             verdict, terminated, replies, extra = played.verdict, played.terminated, played.replies, played.info
             said = played.said if played.said is not None else {"role": "assistant", "content": action}
+            self._nested = self._nested or "tool_calls" in said
         else:  # the usual turn, without building a Played (this is every environment's hot path)
             verdict, terminated, replies, extra = self.score(action), None, None, None
             said = {"role": "assistant", "content": action}
@@ -195,9 +209,9 @@ class TextEnv(gymnasium.Env[list, str]):
             dicts.extend(answered)
         self.done = terminated
         # Fresh dicts every call: callers keep observations and must not alias the env's state.
-        obs = copy_messages(dicts)
+        obs = copy_messages(dicts) if self._nested else list(map(dict.copy, dicts))
         info = {"verdict": verdict, "turn": turn, "task_id": task.id,
-                "replies": copy_messages(answered) if answered else []}
+                "replies": list(map(dict.copy, answered)) if answered else []}
         if extra:
             info.update(extra)
         return obs, verdict.reward, terminated, False, info
@@ -245,7 +259,7 @@ class TextEnv(gymnasium.Env[list, str]):
         return tuple(Message.from_dict(d) for d in self._dicts)
 
     def _observation(self) -> list[dict[str, Any]]:
-        return copy_messages(self._dicts)
+        return copy_messages(self._dicts) if self._nested else list(map(dict.copy, self._dicts))
 
     def _label(self) -> str:
         return self.spec.id if self.spec is not None else type(self).__name__

@@ -14,7 +14,7 @@ Role = Literal["system", "user", "assistant", "tool"]
 ROLES: frozenset[str] = frozenset(("system", "user", "assistant", "tool"))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Message:
     """One chat message in OpenAI format.
 
@@ -26,6 +26,13 @@ class Message:
     content: str
     name: str | None = None
     tool_call_id: str | None = None
+
+    def __init__(self, role: Role, content: str, name: str | None = None, tool_call_id: str | None = None) -> None:
+        # Written out (see _FROZEN_INIT below the class): environments build a message on every turn.
+        _message_role(self, role)
+        _message_content(self, content)
+        _message_name(self, name)
+        _message_tool_call_id(self, tool_call_id)
 
     def to_dict(self) -> dict[str, str]:
         out = {"role": self.role, "content": self.content}
@@ -46,7 +53,7 @@ class Message:
         return cls(role, content, data.get("name"), data.get("tool_call_id"))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Verdict:
     """A verifier's judgement of one completion.
 
@@ -63,6 +70,14 @@ class Verdict:
     step_rewards: tuple[float, ...] | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
 
+    def __init__(self, reward: float, correct: bool, reason: str = "", step_rewards: tuple[float, ...] | None = None,
+                 details: Mapping[str, Any] | None = None) -> None:
+        _verdict_reward(self, reward)
+        _verdict_correct(self, correct)
+        _verdict_reason(self, reason)
+        _verdict_step_rewards(self, step_rewards)
+        _verdict_details(self, {} if details is None else details)
+
     @classmethod
     def fail(cls, reason: str, **details: Any) -> Verdict:
         """Reward 0 with a reason: what verifiers return for malformed or wrong output."""
@@ -71,6 +86,16 @@ class Verdict:
     @classmethod
     def ok(cls, reason: str = "correct", **details: Any) -> Verdict:
         return cls(1.0, True, reason, None, details)
+
+
+# _FROZEN_INIT: a frozen dataclass's generated __init__ sets each field through object.__setattr__,
+# which made building a Verdict or a Message a large share of a small environment's step. Their
+# __init__ sets the slots through the slot descriptors instead (what object.__setattr__ ends up
+# calling), about twice as fast; the classes stay frozen: assignment after __init__ still raises.
+_message_role, _message_content, _message_name, _message_tool_call_id = (
+    Message.__dict__[name].__set__ for name in ("role", "content", "name", "tool_call_id"))
+_verdict_reward, _verdict_correct, _verdict_reason, _verdict_step_rewards, _verdict_details = (
+    Verdict.__dict__[name].__set__ for name in ("reward", "correct", "reason", "step_rewards", "details"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,7 +69,7 @@ class Guarded:
         self.timeout_s = timeout_s
         self.max_chars = max_chars
         # Bind once: the per-call path is a hot loop in RL.
-        self._call = self._in_process if inner.bound == "process" else self._inline
+        self._call = self._in_process if inner.bound == "process" else inner.verify
 
     def verify(self, completion: Any, reference: Any) -> Verdict:
         if type(completion) is not str:
@@ -85,9 +85,6 @@ class Guarded:
         if type(verdict) is not Verdict:
             return Verdict.fail(f"verifier {self.name!r} returned {type(verdict).__name__}, not Verdict")
         return verdict
-
-    def _inline(self, completion: str, reference: Any) -> Verdict:
-        return self.inner.verify(completion, reference)
 
     def _in_process(self, completion: str, reference: Any) -> Verdict:
         quick = getattr(self.inner, "quick_verify", None)
