@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
 
@@ -38,6 +38,9 @@ from envgym import Message, Task
 from envgym.tools import ToolEnv, calculator
 from envgym.tools.python import close_shared_sandbox, python
 from envgym_tool_envs.hermes import tool_call_text
+
+if TYPE_CHECKING:  # an annotation only: the budget itself is ToolEnv's
+    from envgym.tools import ToolBudget
 
 Kind = Literal["product", "series", "power_mod", "prime_count", "digit_sum", "collatz"]
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -159,16 +162,20 @@ class ToolMathEnv(ToolEnv):
     max_turns: model turns per episode, tool calls and the answer included.
     call_reward: per-turn reward for each tool call that runs.
     error_reward: per-turn reward for each tool call that fails (negative: a cost).
+    budget: the episode's tool budget (``envgym.tools.ToolBudget`` or a mapping of its fields); by
+        default at most 8 calls and 20 s of tool time per turn, 32 calls and 60 s per episode, and
+        a failure penalty of at most 1 per episode.
     """
 
     def __init__(self, kinds: Sequence[Kind] | None = None, *, max_turns: int = 4, call_reward: float = 0.0,
-                 error_reward: float = -0.1, render_mode: str | None = None) -> None:
+                 error_reward: float = -0.1, budget: ToolBudget | Mapping[str, Any] | None = None,
+                 render_mode: str | None = None) -> None:
         kinds = tuple(KINDS if kinds is None else kinds)
         unknown = [k for k in kinds if k not in KINDS]
         if unknown or not kinds:
             raise ValueError(f"envgym/ToolMath-v0: kinds must be a non-empty list from {list(KINDS)}, got {list(kinds)}")
         super().__init__(envgym.make_verifier("number"), [calculator, python], max_turns=max_turns,
-                         call_reward=call_reward, error_reward=error_reward, render_mode=render_mode)
+                         call_reward=call_reward, error_reward=error_reward, budget=budget, render_mode=render_mode)
         self.kinds = kinds
 
     def generate_task(self, rng: np.random.Generator) -> Task:
