@@ -17,6 +17,9 @@ Rewards per turn (``ToolEnv``): a tool call that runs earns ``call_reward`` (def
 that fails (broken JSON, an unknown tool, bad arguments, code that raises or times out) earns
 ``error_reward`` (default -0.1); the answer earns 1 or 0. Running out of turns while calling
 tools ends the episode without an answer: 0 for the last turn.
+Tool use is held to ``ToolEnv``'s budget (``budget``, an ``envgym.tools.ToolBudget``): calls past
+it are not run and count as failed, and an episode's failure penalties add up to at most 1, so a
+return lies in [-1, 1].
 
 Gold policy: one tool call that computes the answer (the calculator for products, python for
 the rest), then the tool's printed result in ``\boxed{}``. Hacks: a guess (a rounded or
