@@ -235,6 +235,22 @@ def test_tool_loop_stops_calling_at_max_calls(tokenizer):
     assert t.turns[-1].verdict is not None  # the third completion was judged as the answer
 
 
+def test_tool_loop_holds_calls_to_the_tool_budget(tokenizer):
+    many = '<tool_call>{"name": "calculator", "arguments": {"expression": "1+1"}}</tool_call>' * 6
+    spammer = ScriptedPolicy(tokenizer, lambda p, k: many)
+    config = RolloutConfig(sampling=SamplingParams(max_tokens=400, seed=1), max_context_tokens=8000)
+    t, = collect(MULTIPLY, ToolLoop(spammer, max_calls=3, budget={"calls_per_action": 4, "calls_per_episode": 6}),
+                 [0], config)
+    first, second, third, _ = t.turns
+    assert [m.content for m in first.env_messages] == ["2"] * 4 + [
+        "Error: tool budget: 2 of 6 calls not run (action limit 4 calls)"]
+    assert [m.content for m in second.env_messages] == ["2"] * 2 + [
+        "Error: tool budget: 4 of 6 calls not run (episode limit 6 calls)"]
+    assert [m.content for m in third.env_messages] == [
+        "Error: tool budget: 6 of 6 calls not run (episode limit 6 calls)"]
+    assert t.cost.tool_calls == 6
+
+
 def test_scaffolded_trajectories_survive_the_store(tokenizer, tmp_path):
     store = TrajectoryStore(tmp_path / "t.jsonl")
     written = collect(MULTIPLY, ToolLoop(calculator_user(tokenizer)), [0, 1], CONFIG, store=store)

@@ -26,13 +26,17 @@ Provenance records the scaffold's ``name``.
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from envgym.policy.base import Completion, Policy, SamplingParams, mix_seed
 from envgym.rollout.chat import TokenConversation, completion_text
 from envgym.types import Cost, Message, Verdict
+
+if TYPE_CHECKING:
+    from envgym.tools.budget import ToolBudget, ToolMeter
 
 REVISE = "Your answer is not correct. Find the mistake and give a corrected final answer."
 CRITIQUE = "Check your answer step by step. Point out any mistake."
@@ -269,6 +273,9 @@ class ToolLoop(Scaffold):
     format are added to the system message (``envgym.tools.tools_prompt``; ``prompt="brief"``
     lists them in a line each, for small models). The first completion without a tool call is
     the answer the environment judges.
+    budget: the tool budget (``envgym.tools.ToolBudget`` or a mapping of its fields; default
+    limits when None), kept per episode and per model completion as ``ToolEnv`` keeps it (one
+    ``envgym.tools.ToolMeter`` per episode): calls past it are not run and a tool message says so.
 
     Demonstrations and consolidation (see ``Scaffold``): a worked gold answer's ``lhs = rhs``
     lines become calculator calls on ``lhs`` with the calculator's own results; a trajectory's
@@ -279,11 +286,14 @@ class ToolLoop(Scaffold):
     name = "tool_loop"
 
     def __init__(self, policy: Policy, tools: Sequence[Any] | None = None, max_calls: int = 4,
-                 prompt: Literal["full", "brief"] = "full") -> None:
+                 prompt: Literal["full", "brief"] = "full", budget: ToolBudget | Mapping[str, Any] | None = None) -> None:
         super().__init__(policy)
-        from envgym.tools import calculator
+        from envgym.tools import ToolBudget, calculator
 
         self.tools = {t.name: t for t in (tools if tools is not None else [calculator])}
+        self.budget = ToolBudget.of(budget)
+        # One account per episode: the collector keeps one conversation object per episode.
+        self._meters: weakref.WeakKeyDictionary[TokenConversation, ToolMeter] = weakref.WeakKeyDictionary()
         if max_calls < 0:
             raise ValueError(f"tool_loop needs max_calls >= 0, got {max_calls}")
         if prompt not in ("full", "brief"):
@@ -330,8 +340,9 @@ class ToolLoop(Scaffold):
         return out
 
     def act(self, convs, params, judge, max_context_tokens):
-        from envgym.tools import run_tool_calls
+        from envgym.tools import ToolMeter, parse_tool_calls
 
+        meters = [self._meters.setdefault(conv, ToolMeter(self.budget)) for conv in convs]
         segments: list[list[Segment]] = [[] for _ in convs]
         answers: list[str | None] = [None] * len(convs)
         open_ = list(range(len(convs)))
@@ -341,11 +352,12 @@ class ToolLoop(Scaffold):
             still = []
             for i, prompt, group in zip(open_, prompts, outs):
                 text = convs[i].add_completion(group[0])
-                results = run_tool_calls(text, self.tools) if call < self.max_calls else []
+                calls = parse_tool_calls(text) if call < self.max_calls else []
+                results, use = meters[i].run(calls, self.tools) if calls else ([], None)
                 fits = len(convs[i]) + params.max_tokens <= max_context_tokens
                 if results and fits:
                     convs[i].add_messages([m.to_dict() for m in results])
-                    cost = dataclasses.replace(_cost(prompt, group), tool_calls=len(results))
+                    cost = dataclasses.replace(_cost(prompt, group), tool_calls=use.calls_run + use.calls_refused)
                     segments[i].append(Segment(prompt, group[0], text, cost, tuple(results)))
                     still.append(i)
                 else:

@@ -6,6 +6,7 @@ mcp package only when a server starts.
 """
 
 from envgym.tools.base import Tool, check_arguments, tool
+from envgym.tools.budget import BudgetUse, ToolBudget, ToolMeter
 from envgym.tools.builtin import calculator
 from envgym.tools.env import ToolEnv
 from envgym.tools.calls import (
@@ -19,11 +20,14 @@ from envgym.tools.calls import (
 )
 
 __all__ = [
+    "BudgetUse",
     "MCPServer",
     "Tool",
+    "ToolBudget",
     "ToolCall",
     "ToolEnv",
     "ToolError",
+    "ToolMeter",
     "calculator",
     "check_arguments",
     "mcp_tools",

@@ -136,8 +136,13 @@ def run_tool_calls(text: str, tools: Tools, *, max_chars: int = MAX_RESULT_CHARS
     return [run_call(call, by_name, max_chars=max_chars) for call in parse_tool_calls(text)]
 
 
-def run_call(call: ToolCall | ToolError, tools: Tools, *, max_chars: int = MAX_RESULT_CHARS) -> Message:
-    """The tool message answering one parsed call (either format): its result or what went wrong."""
+def run_call(call: ToolCall | ToolError, tools: Tools, *, max_chars: int = MAX_RESULT_CHARS,
+             timeout_s: float | None = None) -> Message:
+    """The tool message answering one parsed call (either format): its result or what went wrong.
+
+    timeout_s: wait at most this long, if it is shorter than the tool's own ``timeout_s`` (a tool
+    budget's time left, ``envgym.tools.budget``).
+    """
     by_name = tool_map(tools)
     tool = by_name.get(call.name) if call.name is not None else None
     name = tool.name if tool else None
@@ -148,11 +153,11 @@ def run_call(call: ToolCall | ToolError, tools: Tools, *, max_chars: int = MAX_R
     elif problem := check_arguments(call.arguments, tool.parameters):
         content = f"Error: {problem} (calling {tool.name!r})"
     else:
-        content = _run_bounded(tool, call.arguments)
+        content = _run_bounded(tool, call.arguments, timeout_s)
     return Message("tool", truncate(content, max_chars), name=name, tool_call_id=call.id)
 
 
-def _run_bounded(tool: Tool, arguments: Mapping[str, Any]) -> str:
+def _run_bounded(tool: Tool, arguments: Mapping[str, Any], budget_s: float | None) -> str:
     box: list[tuple[bool, Any]] = []
 
     def target() -> None:
@@ -163,8 +168,11 @@ def _run_bounded(tool: Tool, arguments: Mapping[str, Any]) -> str:
 
     thread = threading.Thread(target=target, daemon=True, name=f"envgym-tool-{tool.name}")
     thread.start()
-    thread.join(tool.timeout_s)
+    wait_s = tool.timeout_s if budget_s is None else max(0.0, min(tool.timeout_s, budget_s))
+    thread.join(wait_s)
     if not box:
+        if wait_s < tool.timeout_s:
+            return f"Error: tool {tool.name!r} was stopped after {wait_s:.3g} s: the tool time budget ran out"
         return f"Error: tool {tool.name!r} timed out after {tool.timeout_s:g} s"
     ok, value = box[0]
     if not ok:

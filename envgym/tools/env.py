@@ -11,6 +11,14 @@ Per-turn rewards: a tool turn earns ``call_reward`` per well-formed call that ra
 ``error_reward`` (usually negative) per failed call, so learners that use per-turn rewards
 (``process``) see which turns helped; the final turn earns the verifier's reward. Running out of
 turns ends the episode with the last verdict (0 when there was no answer).
+
+Budgets (``envgym.tools.budget``): each episode's tool use is held to a ``ToolBudget`` (the
+``budget`` argument): calls past a call or time limit are not run and count as failed, calls
+with oversized arguments are refused, and the tool message says what was cut; ``info["budget"]``
+(a ``BudgetUse``) counts it. The failure penalties of an episode add up to at most
+``budget.max_penalty``, so with ``call_reward`` 0 and a verifier rewarding in [0, 1] a return
+lies in [-max_penalty, 1]. An action longer than ``max_action_chars`` is not read: no call in
+it runs, it scores 0 and ends the episode, as an oversized answer would.
 """
 
 from __future__ import annotations
@@ -21,11 +29,11 @@ from typing import Any
 
 from envgym.env import Played, TextEnv
 from envgym.tools.base import Tool
+from envgym.tools.budget import ToolBudget, ToolMeter
 from envgym.tools.calls import (
     ToolError,
     parse_openai_tool_calls,
     parse_tool_calls,
-    run_call,
     to_text,
     tool_map,
     tools_prompt,
@@ -36,13 +44,24 @@ from envgym.verify.base import Verifier
 
 class ToolEnv(TextEnv):
     """Subclasses give ``generate_task`` (a prompt whose system message ``system_with_tools`` builds),
-    ``gold_action`` / ``hack_actions``, and the tools."""
+    ``gold_action`` / ``hack_actions``, and the tools.
+
+    budget: the episode's tool budget (a ``ToolBudget``, a mapping of some of its fields, or None
+        for the defaults); see the module docstring.
+    """
 
     def __init__(self, verifier: Verifier, tools: Sequence[Tool] | Mapping[str, Tool], *, max_turns: int = 6,
-                 call_reward: float = 0.0, error_reward: float = 0.0, **kwargs: Any) -> None:
+                 call_reward: float = 0.0, error_reward: float = 0.0,
+                 budget: ToolBudget | Mapping[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(verifier, max_turns=max_turns, **kwargs)
         self.tools = tool_map(tools)
         self.call_reward, self.error_reward = call_reward, error_reward
+        self.budget = ToolBudget.of(budget)
+        self.meter = ToolMeter(self.budget)
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
+        self.meter = ToolMeter(self.budget)  # a fresh account for each episode
+        return super().reset(seed=seed, options=options)
 
     def system_with_tools(self, instructions: str) -> Message:
         """The system message: the task's instructions, then the tools and how to call them."""
@@ -66,24 +85,36 @@ class ToolEnv(TextEnv):
             # Every call gets an id (the API's, or one made here) that its tool message answers.
             calls = [c if c.id else dataclasses.replace(c, id=f"call_{self.turn}_{i}") for i, c in enumerate(calls)]
             return self._tool_turn(text, calls, _openai_record(action["tool_calls"], calls))
+        if len(action) > self.action_space.max_length:  # not read: an oversized answer, whatever it holds
+            return Played(Verdict.fail(f"the action is {len(action)} characters long, over the limit of "
+                                       f"{self.action_space.max_length}: it was not read and no tool call in it "
+                                       "was run"), terminated=True)
         calls = parse_tool_calls(action)
         if not calls:
             return Played(self.score(action), terminated=True)
         return self._tool_turn(action, calls)
 
     def _tool_turn(self, text: str, calls: Sequence[Any], openai_calls: list[dict[str, Any]] | None = None) -> Played:
-        results = [run_call(call, self.tools) for call in calls]
-        failed = sum(isinstance(c, ToolError) or r.content.startswith("Error:") for c, r in zip(calls, results))
-        ran = len(results) - failed
-        reward = ran * self.call_reward + failed * self.error_reward
-        details = {"tool_calls": len(results), "tool_errors": failed}
+        results, use = self.meter.run(calls, self.tools)
+        answered = len(calls) - use.calls_cut  # the first messages answer these calls, in order
+        failed = sum(isinstance(c, ToolError) or r.content.startswith("Error:")
+                     for c, r in zip(calls[:answered], results)) + use.calls_cut
+        ran = len(calls) - failed
+        penalty = failed * max(0.0, -self.error_reward)
+        paid = self.meter.penalize(penalty)  # the episode's total stops at budget.max_penalty
+        reward = ran * self.call_reward + failed * max(0.0, self.error_reward) - paid
+        if paid < penalty:
+            use = dataclasses.replace(use, penalty_waived=penalty - paid)
+        details = {"tool_calls": len(calls), "tool_errors": failed, "tool_calls_cut": use.calls_cut}
         last = self.turn + 1 >= self.max_turns
         reason = "ran out of turns while calling tools" if last else f"{ran} tool call(s) ran, {failed} failed"
+        if use.note:
+            reason = f"{reason}; {use.note}"
         said: dict[str, Any] = {"role": "assistant", "content": text}
         if openai_calls is not None:  # kept, so the history replays to an OpenAI-compatible endpoint
             said["tool_calls"] = openai_calls
         return Played(Verdict(reward, False, reason, None, details), said=said, replies=results, terminated=last,
-                      info={"tool_messages": results})
+                      info={"tool_messages": results, "budget": use})
 
 
 def _openai_record(entries: list[Any], calls: Sequence[Any]) -> list[dict[str, Any]]:

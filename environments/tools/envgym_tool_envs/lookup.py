@@ -24,6 +24,7 @@ echoed back.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -32,6 +33,9 @@ from envgym.tools import ToolEnv
 from envgym_tool_envs.answer import AnswerMatch, RewardMode, normalize
 from envgym_tool_envs.hermes import tool_call_text
 from envgym_tool_envs.world import Question, questions, search
+
+if TYPE_CHECKING:  # an annotation only: the budget itself is ToolEnv's
+    from envgym.tools import ToolBudget
 
 INSTRUCTIONS = (
     "Answer the question about the kingdom of Aldermarch. Its facts are not common knowledge: look them "
@@ -50,16 +54,20 @@ class LookupEnv(ToolEnv):
     max_turns: model turns per episode, searches and the answer included.
     call_reward: per-turn reward for each tool call that runs.
     error_reward: per-turn reward for each tool call that fails (negative: a cost).
+    budget: the episode's tool budget (``envgym.tools.ToolBudget`` or a mapping of its fields); by
+        default at most 8 calls and 20 s of tool time per turn, 32 calls and 60 s per episode, and
+        a failure penalty of at most 1 per episode.
     """
 
     def __init__(self, reward: RewardMode = "exact", *, hops: int | None = None, max_turns: int = 6,
-                 call_reward: float = 0.0, error_reward: float = -0.1, render_mode: str | None = None) -> None:
+                 call_reward: float = 0.0, error_reward: float = -0.1,
+                 budget: ToolBudget | Mapping[str, Any] | None = None, render_mode: str | None = None) -> None:
         pool = tuple(q for q in questions() if hops is None or q.hops == hops)
         if not pool:
             raise ValueError(f"envgym/Lookup-v0: hops must be None or one of "
                              f"{sorted({q.hops for q in questions()})}, got {hops!r}")
         super().__init__(AnswerMatch(reward), [search], max_turns=max_turns, call_reward=call_reward,
-                         error_reward=error_reward, render_mode=render_mode)
+                         error_reward=error_reward, budget=budget, render_mode=render_mode)
         self.pool = pool
 
     def generate_task(self, rng: np.random.Generator) -> Task:

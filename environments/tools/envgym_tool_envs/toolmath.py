@@ -17,6 +17,9 @@ Rewards per turn (``ToolEnv``): a tool call that runs earns ``call_reward`` (def
 that fails (broken JSON, an unknown tool, bad arguments, code that raises or times out) earns
 ``error_reward`` (default -0.1); the answer earns 1 or 0. Running out of turns while calling
 tools ends the episode without an answer: 0 for the last turn.
+Tool use is held to ``ToolEnv``'s budget (``budget``, an ``envgym.tools.ToolBudget``): calls past
+it are not run and count as failed, and an episode's failure penalties add up to at most 1, so a
+return lies in [-1, 1].
 
 Gold policy: one tool call that computes the answer (the calculator for products, python for
 the rest), then the tool's printed result in ``\boxed{}``. Hacks: a guess (a rounded or
@@ -29,7 +32,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
 
@@ -38,6 +41,9 @@ from envgym import Message, Task
 from envgym.tools import ToolEnv, calculator
 from envgym.tools.python import close_shared_sandbox, python
 from envgym_tool_envs.hermes import tool_call_text
+
+if TYPE_CHECKING:  # an annotation only: the budget itself is ToolEnv's
+    from envgym.tools import ToolBudget
 
 Kind = Literal["product", "series", "power_mod", "prime_count", "digit_sum", "collatz"]
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -159,16 +165,20 @@ class ToolMathEnv(ToolEnv):
     max_turns: model turns per episode, tool calls and the answer included.
     call_reward: per-turn reward for each tool call that runs.
     error_reward: per-turn reward for each tool call that fails (negative: a cost).
+    budget: the episode's tool budget (``envgym.tools.ToolBudget`` or a mapping of its fields); by
+        default at most 8 calls and 20 s of tool time per turn, 32 calls and 60 s per episode, and
+        a failure penalty of at most 1 per episode.
     """
 
     def __init__(self, kinds: Sequence[Kind] | None = None, *, max_turns: int = 4, call_reward: float = 0.0,
-                 error_reward: float = -0.1, render_mode: str | None = None) -> None:
+                 error_reward: float = -0.1, budget: ToolBudget | Mapping[str, Any] | None = None,
+                 render_mode: str | None = None) -> None:
         kinds = tuple(KINDS if kinds is None else kinds)
         unknown = [k for k in kinds if k not in KINDS]
         if unknown or not kinds:
             raise ValueError(f"envgym/ToolMath-v0: kinds must be a non-empty list from {list(KINDS)}, got {list(kinds)}")
         super().__init__(envgym.make_verifier("number"), [calculator, python], max_turns=max_turns,
-                         call_reward=call_reward, error_reward=error_reward, render_mode=render_mode)
+                         call_reward=call_reward, error_reward=error_reward, budget=budget, render_mode=render_mode)
         self.kinds = kinds
 
     def generate_task(self, rng: np.random.Generator) -> Task:
