@@ -72,13 +72,24 @@ def test_killed_run_resumes_with_nothing_lost_or_trained_twice(tmp_path):
     assert [m["step"] for m in metrics] == list(range(STEPS + 1))
 
 
-def test_a_rollout_file_cut_short_by_a_kill_is_sampled_again_whole(tmp_path):
+# Every learner that samples rollouts during training, with settings small enough for the test.
+SAMPLING = {
+    "rlvr": ["--set", "prompts_per_step=3", "--set", "group_size=4"],
+    "process": ["--set", "prompts_per_step=3", "--set", "group_size=4"],
+    "guided": ["--set", "prompts_per_step=3", "--set", "group_size=4"],
+    "refine": ["--set", "prompts_per_step=3", "--set", "group_size=2"],
+}
+
+
+@pytest.mark.parametrize("learner", sorted(SAMPLING))
+def test_a_rollout_file_cut_short_by_a_kill_is_sampled_again_whole(tmp_path, learner):
     """A kill while a step's rollouts were being written leaves some of their lines. Without
     episode seeds an episode's noise depends on its batch, so replaying those lines and sampling
     the rest in a smaller batch would train on other trajectories; the resumed run must instead
-    end exactly where an uninterrupted one does."""
+    end exactly where an uninterrupted one does, for every learner that samples."""
     env = {"PYTHONPATH": str(TESTS)}
-    args = [a for a in ARGS if a not in ("--steps", str(STEPS))]
+    args = ["-p", "envs_for_learn", "train", "--env", "tests/Letter-v0", "--learner", learner, "--lr", "3e-3",
+            *SAMPLING[learner], "--opt", "max_tokens=16", "--opt", "eval_tasks=4", "--opt", "progress=false"]
     straight = envgym_cli(*args, "--steps", "3", "--out", str(tmp_path / "straight"), env=env)
     assert straight.returncode == 0, straight.stderr
     cut = tmp_path / "cut"
