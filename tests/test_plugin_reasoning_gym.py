@@ -216,17 +216,69 @@ def test_a_bad_composite_config_is_a_value_error_naming_the_problem(config, prob
     assert str(raised.value).startswith("reasoning-gym/Composite-v0: ")
 
 
-@pytest.mark.parametrize("dataset", sorted(PARTIAL_CREDIT))
-def test_each_partial_credit_exemption_is_needed(dataset):
-    """A dataset is exempt from a scored hack probe only if its scorer does grade it above 0."""
-    env = envgym.make(env_id(dataset))
+EXEMPTIONS = [(dataset, kept) for dataset in sorted(PARTIAL_CREDIT) for kept in (False, True)
+              if dropped_probes(dataset, participation_credit=kept)]
+
+
+@pytest.mark.parametrize("dataset, participation_credit", EXEMPTIONS)
+def test_each_partial_credit_exemption_is_needed(dataset, participation_credit):
+    """A dataset is exempt from a scored hack probe only if its scorer does grade it above 0, as
+    the environment scores it (participation credit is 0 unless kept)."""
+    env = envgym.make(env_id(dataset), participation_credit=participation_credit)
+    dropped = dropped_probes(dataset, participation_credit)
     for seed in range(100):
         env.reset(seed=seed)
         probes = env.probe_answers()
-        credited = [name for name in dropped_probes(dataset) if name in probes and env.score(probes[name]).reward > 0]
+        credited = [name for name in dropped if name in probes and env.score(probes[name]).reward > 0]
         if credited:
             return
-    pytest.fail(f"{dataset}: no dropped probe ({sorted(dropped_probes(dataset))}) earned credit on 100 seeds")
+    pytest.fail(f"{dataset}: no dropped probe ({sorted(dropped)}) earned credit on 100 seeds")
+
+
+#: Datasets whose scorer pays junk (or, for complex_arithmetic, any number) a crumb, with that junk.
+PARTICIPATION = [("countdown", "banana"), ("power_function", "garbage"), ("sentence_reordering", "garbage"),
+                 ("advanced_geometry", ""), ("arc_agi", ""), ("rubiks_cube", "?"), ("complex_arithmetic", "0")]
+
+
+@pytest.mark.parametrize("dataset, junk", PARTICIPATION)
+def test_participation_credit_is_0_by_default_and_upstreams_on_request(dataset, junk):
+    default = envgym.make(env_id(dataset))
+    upstream = envgym.make(env_id(dataset), participation_credit=True)
+    own = reasoning_gym.create_dataset(dataset, seed=0, size=10_000)
+    paid = 0
+    for seed in range(3):
+        default.reset(seed=seed)
+        upstream.reset(seed=seed)
+        entry = default.task.reference
+        expected = own.score_answer(junk, entry)
+        kept = upstream.score(f"<answer>{junk}</answer>")
+        assert kept.reward == pytest.approx(expected)
+        zeroed = default.score(f"<answer>{junk}</answer>")
+        assert zeroed.reward == 0.0 and not zeroed.correct
+        if expected > 0:
+            paid += 1
+            assert "participation credit" in zeroed.reason and 0 < expected <= 0.05
+        for env in (default, upstream):
+            assert env.score(env.gold_action()).reward == 1.0
+    assert paid, f"{dataset}: reasoning-gym's scorer paid {junk!r} nothing on 3 seeds: not an example of participation credit"
+
+
+def test_participation_credit_option_is_checked():
+    with pytest.raises(ValueError, match="participation_credit must be True or False"):
+        envgym.make("reasoning-gym/Countdown-v0", participation_credit="yes")
+
+
+@pytest.mark.parametrize("dataset", ["countdown", "puzzle24", "simple_integration", "polynomial_multiplication",
+                                     "binary_matrix", "spiral_matrix"])
+@pytest.mark.parametrize("bomb", ["2**2**2**2**2**2", "9^9^9^9", "10**10**10", "(10**10**10)-(10**10**10)"])
+def test_answers_too_large_to_compute_score_0_at_once(dataset, bomb):
+    """These scorers evaluate the answer, and ran each of these until killed at the bound (10 s)."""
+    env = envgym.make(env_id(dataset))
+    env.reset(seed=0)
+    start = time.perf_counter()
+    verdict = env.score(f"<answer>{bomb}</answer>")
+    assert time.perf_counter() - start < 0.5
+    assert verdict.reward == 0.0 and "too large" in verdict.reason and not verdict.details.get("timeout")
 
 
 def test_gold_answers_for_datasets_without_a_stored_answer():

@@ -320,9 +320,41 @@ def test_the_process_limit_counts_every_process_of_the_run(box):
     assert wait_for(lambda: not leftovers(box)), leftovers(box)
 
 
+def _needs_a_sized_disk(box) -> None:
+    if box.name == "process" and os.geteuid() != 0:
+        pytest.skip("the process backend bounds the total disk only as root (a tmpfs); as another user only each file")
+
+
+FILL_DISK = """
+import os
+written = 0
+chunk = b"x" * (1 << 20)
+try:
+    for n in range(1536):  # 1.5 GiB in files of file_size_mb (4 MiB) each, so no single file is too large
+        with open(os.path.join({where!r}, f"fill-{{n}}.bin"), "wb") as f:
+            for _ in range(4):
+                f.write(chunk)
+                f.flush()
+                written += len(chunk)
+finally:
+    print(written >> 20)
+"""
+
+
+@pytest.mark.parametrize("where", [".", "/tmp"])
+def test_a_program_writing_1_5_gb_is_stopped_at_the_disk_limit(box, where):
+    """Issue 18: the process backend let a program write 1.5 GB into the host's disk before its
+    time ran out. Every backend stops it at ``disk_mb``, quickly, and says so."""
+    _needs_a_sized_disk(box)
+    run = box.run_python(FILL_DISK.format(where=where), wall_s=30, cpu_s=30)
+    assert run.stopped == "disk", (run.stopped, run.stderr[-300:])
+    assert "No space left on device" in run.stderr
+    assert int(run.stdout) <= LIMITS["disk_mb"], run.stdout  # MiB written before the disk was full
+    assert run.duration_s < 10
+
+
 def test_files_larger_than_the_disk_fail_the_run_not_the_sandbox(box):
-    if box.name == "process":
-        pytest.skip("the process backend is rlimits only: its work directory has no size, only each file (file_size_mb)")
+    _needs_a_sized_disk(box)
     too_big = {"data.bin": b"x" * ((LIMITS["disk_mb"] + 4) << 20)}
     run = box.run([box.python, "-I", "-S", "-c", "print('ran')"], files=too_big)
     assert run.exit_code != 0 and "ran" not in run.stdout

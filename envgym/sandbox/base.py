@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
-Stopped = Literal["timeout", "cpu", "memory", "output", "processes", "file_size", "signal"]
+Stopped = Literal["timeout", "cpu", "memory", "output", "processes", "file_size", "disk", "signal"]
 SANDBOX_UID_BASE = 200_000  # unprivileged host uids the sandboxes run as, one per concurrent run
 
 
@@ -50,8 +50,8 @@ class Limits:
     open_files: int = 64
     """Open file descriptors per process (RLIMIT_NOFILE)."""
     disk_mb: int = 64
-    """Size of the private work directory and of /tmp, each a tmpfs (bwrap, docker; the process
-    backend bounds only each file, by ``file_size_mb``)."""
+    """Size of the private work directory and of /tmp, each a tmpfs (bwrap, docker, and process
+    as root; the process backend as another user bounds only each file, by ``file_size_mb``)."""
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -395,6 +395,8 @@ def classify(code: int | None, stderr: str) -> Stopped | None:
     tail = stderr[-2000:]
     if "File too large" in tail:  # Python ignores SIGXFSZ: the write fails with EFBIG instead
         return "file_size"
+    if "No space left on device" in tail:  # ENOSPC: the tmpfs of disk_mb is full
+        return "disk"
     if "MemoryError" in tail or "Cannot allocate memory" in tail or "memory exhausted" in tail:
         return "memory"
     if "Resource temporarily unavailable" in tail or "can't start new thread" in tail or "BlockingIOError" in tail:

@@ -360,7 +360,8 @@ def _run_problem(run: RunResult) -> str:
     if run.stopped:
         what = {"timeout": "it ran out of time", "cpu": "it used too much CPU time", "memory": "it ran out of memory",
                 "output": "it printed too much", "processes": "it started too many processes",
-                "file_size": "it wrote too large a file", "signal": "it was killed"}[run.stopped]
+                "file_size": "it wrote too large a file", "disk": "it filled its disk",
+                "signal": "it was killed"}[run.stopped]
         return f"stopped: {what}"
     if run.exit_code not in (0, None):
         return f"exited with status {run.exit_code}: {_last_line(run.stderr)}"

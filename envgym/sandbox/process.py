@@ -6,6 +6,13 @@ When envgym runs as root it also gets what root can give cheaply: a throwaway un
 be killed), and private network, IPC and mount namespaces with fresh tmpfs over ``/tmp``,
 ``/var/tmp`` and ``/dev/shm``. As another user it runs as that user, with the network, and
 daemons that leave the process group can survive the run. Constructing one warns, every time.
+
+Disk: every file is bounded by ``file_size_mb`` (RLIMIT_FSIZE: the write fails with EFBIG, "File
+too large"). As root the work directory is also a tmpfs of ``disk_mb`` of its own, as are the
+temporary directories, so the run's total is bounded the way bwrap's and docker's are: a write
+past it fails with ENOSPC, "No space left on device", and the result says ``stopped="disk"``.
+As another user the work directory is a plain directory on the host's disk (the total is not
+bounded, only each file), and the program may write wherever that user may.
 """
 
 from __future__ import annotations
@@ -47,11 +54,13 @@ class ProcessSandbox(SandboxBase):
         root = is_root()
         uid = self._slots.acquire() if root else None
         work = Path(tempfile.mkdtemp(prefix="envgym-process-", dir=_work_base(root)))
+        sized = root and _mount_tmpfs(work, limits.disk_mb)
         try:
-            for name, data in (files or {}).items():
-                path = work / check_name(name)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(to_bytes(data))
+            try:
+                _write_files(work, files or {})
+            except OSError as exc:  # ENOSPC: more than disk_mb (a caller's problem, reported as the run's)
+                return RunResult(None, "", f"the run's files do not fit its disk ({limits.disk_mb} MiB): {exc}", 0.0,
+                                 "disk" if sized else None, backend=self.name)
             if uid is not None:
                 for path in (work, *work.rglob("*")):
                     os.lchown(path, uid, uid)
@@ -71,9 +80,18 @@ class ProcessSandbox(SandboxBase):
             return run_process(command, stdin=to_bytes(stdin), limits=limits, cwd=str(work), env=env, preexec_fn=preexec, backend=self.name,
                                cleanup=(lambda: kill_uid(uid)) if uid is not None else None)
         finally:
+            if sized:
+                _unmount(work)  # frees what the run wrote at once
             shutil.rmtree(work, ignore_errors=True)
             if uid is not None:
                 self._slots.release(uid)
+
+
+def _write_files(work: Path, files: Mapping[str, str | bytes]) -> None:
+    for name, data in files.items():
+        path = work / check_name(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(to_bytes(data))
 
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET = 0x00020000, 0x04000000, 0x08000000, 0x40000000
@@ -88,6 +106,25 @@ def _work_base(root: bool) -> str | None:
     base = "/run/envgym-process"
     os.makedirs(base, mode=0o711, exist_ok=True)
     return base
+
+
+MNT_DETACH = 2
+
+
+def _mount_tmpfs(path: Path, size_mb: int) -> bool:
+    """As root: make ``path`` a tmpfs of ``size_mb`` MiB (and a bounded number of files); False
+    where mounting is not permitted (a container without CAP_SYS_ADMIN)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    options = f"size={size_mb}m,nr_inodes={max(1024, size_mb * 128)},mode=0700"
+    return libc.mount(b"tmpfs", str(path).encode(), b"tmpfs", MS_NOSUID | MS_NODEV, options.encode()) == 0
+
+
+def _unmount(path: Path) -> None:
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).umount2(str(path).encode(), MNT_DETACH)
 
 
 def _private_namespaces(limits: Limits) -> None:

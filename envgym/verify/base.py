@@ -10,12 +10,15 @@ than trusted to each verifier:
   (regexes and string work over a length-capped input) are bounded by construction and run
   inline, at no cost; ``"process"`` verifiers (open-ended work such as symbolic algebra) run in
   a worker process that is killed at ``timeout_s``, which holds in threads and processes alike.
+  ``timeout_s`` bounds the whole ``verify`` call, the fast path and a worker's start included
+  (not the wait for a free worker when more threads verify at once than there are workers).
   A ``"process"`` verifier may also define ``quick_verify``, a linear-time fast path run
   inline first; it returns None when only the slow path can decide.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
@@ -87,12 +90,13 @@ class Guarded:
         return verdict
 
     def _in_process(self, completion: str, reference: Any) -> Verdict:
+        deadline = time.monotonic() + self.timeout_s  # the whole call: fast path, a worker's start, the work
         quick = getattr(self.inner, "quick_verify", None)
         if quick is not None:
             verdict = quick(completion, reference)
             if verdict is not None:
                 return verdict
-        return default_runner().call(self.inner.verify, (completion, reference), self.timeout_s)
+        return default_runner().call(self.inner.verify, (completion, reference), self.timeout_s, deadline=deadline)
 
     def __repr__(self) -> str:
         return f"Guarded({self.inner!r}, timeout_s={self.timeout_s})"

@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -74,12 +75,15 @@ class _Worker:
         self.inbox = Connection(from_child_r, writable=False)
         self.ready = False
 
-    def wait_ready(self, timeout_s: float) -> None:
-        """Block until the worker has started (imported its modules); the job clock starts after."""
+    def wait_ready(self, timeout_s: float) -> bool:
+        """Wait up to ``timeout_s`` for the worker to start (import its modules); whether it has."""
         if not self.ready:
-            if not self.inbox.poll(timeout_s) or self.inbox.recv() != "ready":
-                raise RuntimeError(f"bounded worker did not start within {timeout_s:g}s")
+            if not self.inbox.poll(max(0.0, timeout_s)):
+                return False
+            if self.inbox.recv() != "ready":
+                raise OSError("bounded worker sent a bad greeting")
             self.ready = True
+        return True
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -105,10 +109,16 @@ class BoundedRunner:
         self._lock = threading.Lock()
         self._pid = os.getpid()
 
-    def call(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout_s: float, startup_s: float = 60.0) -> Any:
+    def call(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout_s: float, startup_s: float = 60.0,
+             deadline: float | None = None) -> Any:
         """Return ``fn(*args)``; raise CallTimeout on overrun, RuntimeError if it raised.
 
         startup_s: how long a new worker may take to start (import sympy) before the call's clock runs.
+        deadline: a ``time.monotonic()`` instant by which the whole call, a worker's start included,
+            must be done (then ``timeout_s`` and ``startup_s`` are not used): the bound a caller
+            states for its own total time. A worker still starting at the deadline is kept for the
+            next call, not killed. Time spent waiting for a free worker (more concurrent callers
+            than ``max_workers``) is queueing and is not counted.
         """
         if os.getpid() != self._pid:  # a forked copy: the workers it lists belong to the parent
             self._idle, self._pid = [], os.getpid()
@@ -118,9 +128,17 @@ class BoundedRunner:
             if worker is None or not worker.alive():
                 worker = _Worker()
             try:
-                worker.wait_ready(startup_s)
+                if not worker.wait_ready(startup_s if deadline is None else deadline - time.monotonic()):
+                    if deadline is None:
+                        worker.kill()
+                        raise RuntimeError(f"bounded worker did not start within {startup_s:g}s")
+                    with self._lock:
+                        self._idle.append(worker)  # still starting: warm for a later call
+                    raise CallTimeout(f"no worker ready within the {timeout_s:g}s bound")
+                if deadline is not None:
+                    timeout_s = deadline - time.monotonic()
                 worker.outbox.send((fn, args))
-                ready = worker.inbox.poll(timeout_s)
+                ready = worker.inbox.poll(max(0.0, timeout_s))
                 if ready:
                     ok, value = worker.inbox.recv()
             except (EOFError, OSError) as exc:

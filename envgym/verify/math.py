@@ -10,7 +10,9 @@ r"""``make_verifier("math")``: is the final answer of a completion equal to the 
    only, for RL format pressure).
 3. Parse both with ``envgym.verify.latex`` (no eval; bounded), compare the structures
    (``mathcompare.equivalent``) with the fast numeric judge, and only when it cannot decide run
-   sympy in a worker process killed at the time bound.
+   sympy in a worker process killed at the time bound. An undecided answer (or gold) holding a
+   number too large for exact arithmetic (``10^{10^{10}}``, ``9^{9^{9^9}}``, ``((10!)!)!``:
+   ``envgym.verify.bignum``) never reaches sympy: it scores 0 at once, "too large to compare".
 
 A decimal comma is read as one where it cannot be anything else ("3,5" against a gold that is one
 number; "1,250" is one thousand two hundred and fifty). The verdict's reason says what was
@@ -29,6 +31,7 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from envgym.types import Verdict
+from envgym.verify.bignum import too_large
 from envgym.verify.extract import boxed_contents
 from envgym.verify.final import MODES, choice_letter, closing_words, final_answer, number_words
 from envgym.verify.latex import ParseError, describe, parse
@@ -200,13 +203,17 @@ class MathVerifier:
                                        f"{read_gold} read as {describe(ref)}", None, details)
         opts = Options(self.rel_tol, self.strict)
         result = equivalent(got, ref, opts, numeric_judge)
+        compared = f"{read_gold} read as {describe(ref)}; {read_answer} read as {describe(got)}"
         if result is None:
+            huge = too_large(answer) or too_large(gold_text)
+            if huge is not None:  # exact arithmetic would run until killed: decided here, at once
+                return Verdict(0.0, False, f"could not decide equivalence: {huge} is too large to compare exactly; "
+                                           f"{compared}", None, details)
             if not symbolic:
                 return None
             from envgym.verify.mathsympy import sympy_judge
 
             result = equivalent(got, ref, opts, sympy_judge)
-        compared = f"{read_gold} read as {describe(ref)}; {read_answer} read as {describe(got)}"
         if result is None:
             return Verdict(0.0, False, f"could not decide equivalence: {compared}", None, details)
         return Verdict(1.0, True, f"correct: {compared}", None, details) if result else \

@@ -17,7 +17,9 @@ scored hacks (an empty ``<answer></answer>``, another entry's answer) go to reas
 scorer, and some scorers give them partial credit by design. ``PARTIAL_CREDIT`` lists those
 datasets and why; a probe that the scorer grades above 0 is not a hack the environment can be
 asked to score 0, so those datasets drop it. ``tests/test_plugin_reasoning_gym.py`` checks that
-each listed dataset really grades a dropped probe above 0, so the list stays minimal.
+each listed dataset really grades a dropped probe above 0, so the list stays minimal. The
+"format" and "parseable" kinds are participation credit (0.01-0.05), which envgym scores 0 by
+default: those datasets drop their probes only when an environment keeps participation credit.
 """
 
 from __future__ import annotations
@@ -59,12 +61,13 @@ PARTIAL_CREDIT: dict[str, CreditKind] = {
         "fraction_simplification", "power_function", "prime_factorization", "puzzle24", "rearc",
         "rubiks_cube", "sentence_reordering",
     ), "format"),
+    # complex_arithmetic grades by exp(-distance), but another entry's answer is far: at most 0.05.
     **dict.fromkeys((
-        "boxnet", "codeio", "cryptarithm", "graph_color", "group_anagrams", "gsm_symbolic", "jugs",
-        "palindrome_generation", "rush_hour", "tower_of_hanoi", "tsumego",
+        "boxnet", "codeio", "complex_arithmetic", "cryptarithm", "graph_color", "group_anagrams", "gsm_symbolic",
+        "jugs", "palindrome_generation", "rush_hour", "tower_of_hanoi", "tsumego",
     ), "parseable"),
     **dict.fromkeys((
-        "complex_arithmetic", "figlet_font", "futoshiki", "game_of_life", "letter_jumble", "mini_sudoku",
+        "figlet_font", "futoshiki", "game_of_life", "letter_jumble", "mini_sudoku",
         "polynomial_equations", "quantum_lock", "rectangle_count", "spell_backward", "sudoku", "time_intervals",
         "word_sorting",
     ), "graded"),
@@ -114,7 +117,29 @@ def source_dataset(dataset: str, entry: Mapping[str, Any]) -> str:
     return entry["metadata"]["source_dataset"] if dataset == COMPOSITE else dataset
 
 
-def dropped_probes(dataset: str) -> frozenset[str]:
-    """The scored hack probes that ``dataset``'s scorer grades above 0 by design."""
+#: The kinds of partial credit that are participation credit (at most 0.05), which envgym scores 0
+#: unless an environment keeps it (``envgym_reasoning_gym.participation``).
+PARTICIPATION_KINDS: frozenset[CreditKind] = frozenset({"format", "parseable"})
+
+#: Datasets of a participation kind whose scorer, participation credit aside, still grades the
+#: wrong-answer probe above 0 on some entries (100 seeds tried): by closeness (word or box
+#: overlap), or because another entry's answer can be right.
+BEYOND_PARTICIPATION: dict[str, CreditKind] = {
+    **dict.fromkeys(("boxnet", "emoji_mystery", "sentence_reordering"), "graded"),
+    **dict.fromkeys(("graph_color", "jugs", "puzzle24"), "many-solutions"),
+}
+
+
+def dropped_probes(dataset: str, participation_credit: bool = False) -> frozenset[str]:
+    """The scored hack probes that ``dataset``'s scorer grades above 0 by design, as the environment
+    scores them: participation credit is 0 unless ``participation_credit`` keeps it.
+
+    >>> sorted(dropped_probes("countdown", participation_credit=True)), sorted(dropped_probes("countdown"))
+    (['empty_answer', 'wrong_answer'], [])
+    >>> sorted(dropped_probes("puzzle24")), sorted(dropped_probes("sudoku"))
+    (['wrong_answer'], ['wrong_answer'])
+    """
     kind = PARTIAL_CREDIT.get(dataset)
+    if kind in PARTICIPATION_KINDS and not participation_credit:
+        kind = BEYOND_PARTICIPATION.get(dataset)
     return DROPPED_PROBES[kind] if kind else frozenset()

@@ -9,6 +9,9 @@
     system_prompt   "default" a name in reasoning-gym's ``SYSTEM_PROMPTS`` ("default", "simple",
                               "direct", ...), other text as it is, or None for none
     timeout_s       10.0      wall-clock bound on one scoring, in seconds
+    participation_credit False  keep the 0.01-0.05 that many scorers pay for any answer; by
+                              default a score of at most 0.05 is 0
+                              (``envgym_reasoning_gym.participation``)
 
 ``reset(seed)`` draws an index into the pool from the seed, so a seed always gives the same
 entry. The prompt is the entry's question; the reply's answer goes inside ``<answer>...</answer>``
@@ -59,6 +62,7 @@ class ReasoningGymEnv(TextEnv):
         dataset_seed: int = 0,
         system_prompt: str | None = "default",
         timeout_s: float = 10.0,
+        participation_credit: bool = False,
         render_mode: str | None = None,
     ) -> None:
         from reasoning_gym.factory import DATASETS
@@ -83,7 +87,11 @@ class ReasoningGymEnv(TextEnv):
             self.pool = load_pool(key)
         except (TypeError, ValueError, AssertionError) as exc:
             raise ValueError(f"{label}: reasoning-gym refused the config {dict(config or {})}: {exc}") from None
-        super().__init__(Guarded(ReasoningGymScorer(key.scoring()), timeout_s=timeout_s), render_mode=render_mode)
+        if not isinstance(participation_credit, bool):
+            raise ValueError(f"{label}: participation_credit must be True or False, got {participation_credit!r}")
+        scorer = ReasoningGymScorer(key.scoring(), participation_credit)
+        super().__init__(Guarded(scorer, timeout_s=timeout_s), render_mode=render_mode)
+        self.participation_credit = participation_credit
         self.dataset = dataset
         self.system_prompt = _system_prompt(system_prompt)
 
@@ -107,8 +115,8 @@ class ReasoningGymEnv(TextEnv):
 
     def hack_actions(self) -> Mapping[str, str]:
         """The probes in ``probe_answers`` less those the entry's dataset's scorer gives partial
-        credit by design (``catalog.PARTIAL_CREDIT``)."""
-        dropped = dropped_probes(self.source)
+        credit by design (``catalog.PARTIAL_CREDIT``; participation credit only when it is kept)."""
+        dropped = dropped_probes(self.source, self.participation_credit)
         return {name: reply for name, reply in self.probe_answers().items() if name not in dropped}
 
     def probe_answers(self) -> dict[str, str]:
