@@ -37,6 +37,7 @@ _STOPPED = {
     "output": "printed more than the output limit; print less",
     "processes": "started too many processes or threads",
     "file_size": "wrote a file larger than the limit",
+    "disk": "filled its disk space; write less",
     "signal": "was killed by a signal",
 }
 
