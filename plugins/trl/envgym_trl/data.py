@@ -43,7 +43,11 @@ def dataset(env_id: str, n: int, *, seed: int = 0, held_out_tasks: int = 100,
         raise ValueError(f"envgym_trl.dataset: prompt_format must be 'conversational' or 'standard', got {prompt_format!r}")
     env = envgym.make(env_id, **env_kwargs)
     try:
-        held = set(held_out(env_id, env_kwargs, held_out_tasks, env=env).task_ids)
+        part = held_out(env_id, env_kwargs, held_out_tasks, env=env)
+        if part.whole_space:
+            raise ValueError(f"envgym_trl.dataset({env_id!r}): held_out_tasks={held_out_tasks} holds out the whole task "
+                             f"space ({part.space} tasks), leaving nothing to train on; lower held_out_tasks")
+        held = set(part.task_ids)
         rng = np.random.default_rng(seed)
         rows: dict[str, list] = {"prompt": [], "seed": [], "task_id": []}
         seen: set[str] = set(held)
