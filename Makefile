@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # First-party environments: each its own package, found through its entry point like any plugin.
 ENV_PACKAGES := $(wildcard environments/*)
-# Integrations (reasoning-gym, TextArena): separate packages with entry points, installed the same way.
+# Integrations (reasoning-gym, TextArena, TRL): separate packages, installed the same way (the first two
+# register environments through an entry point; TRL's is a library TRL calls).
 PLUGIN_PACKAGES := $(wildcard plugins/*)
 
 .PHONY: setup system demo demo-tools test bench clean

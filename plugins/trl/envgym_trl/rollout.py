@@ -18,7 +18,8 @@ temperature and top-p, so the rules of docs/design.md hold inside TRL:
 - the reward is the environment's: ``env_return`` (the sum of the turn rewards) for the
   ``episode_return`` reward function, with ``env_correct`` and ``env_turns`` alongside.
 
-It runs anywhere the trainer's model does (``use_vllm=False``: the CPU included). A prompt is
+It runs anywhere the trainer's model does, the CPU included, with ``use_vllm=False`` (it generates
+with the trainer's model through envgym's ``hf`` engine, not through TRL's vLLM client). A prompt is
 mapped back to its task through the dataset's ``seed`` column (``envgym_trl.dataset``), because
 TRL hands ``rollout_func`` the prompts alone.
 
@@ -78,8 +79,11 @@ class EpisodeRollout:
         from envgym.policy.hf import HFPolicy
         from envgym.rollout.collector import RolloutConfig, collect
 
-        seeds = [self.seed_of(p) for p in prompts]
         args = trainer.args
+        if args.use_vllm:
+            raise ValueError(f"EpisodeRollout({self.env_id!r}) generates with the trainer's own model; set "
+                             "GRPOConfig(use_vllm=False) (TRL would otherwise also keep a vLLM engine in sync, unused)")
+        seeds = [self.seed_of(p) for p in prompts]
         policy = HFPolicy(trainer.accelerator.unwrap_model(trainer.model), trainer.processing_class, name="trl",
                           device=str(trainer.accelerator.device), decode="loop")
         sampling = SamplingParams(temperature=args.temperature, top_p=args.top_p,
