@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import os
 import warnings
+from types import SimpleNamespace
 
 import pytest
 
@@ -62,6 +63,7 @@ def test_verifier_reward_reads_a_reference_column():
     reward = envgym_trl.verifier_reward("math")
     got = reward(completions=[as_messages(r"so \boxed{46}"), r"\boxed{45}", "no answer"], reference=["46", "46", "46"])
     assert got == [1.0, 0.0, 0.0]
+    assert envgym_trl.verifier_reward(envgym.make_verifier("math"))(completions=["4"], reference=["4"]) == [1.0]
 
 
 def test_rewards_never_raise_on_odd_completions():
@@ -86,6 +88,18 @@ def test_dataset_rows_are_distinct_training_tasks_and_repeat_by_seed():
         envgym_trl.dataset("envgym/MathQA-v0", 1)
     with pytest.raises(ValueError, match="distinct training tasks"):
         envgym_trl.dataset("envgym/MathQA-v0", 30, held_out_tasks=20)
+
+
+def test_episode_rollout_says_what_it_cannot_do():
+    env_id, env_kwargs = GAME
+    rows = envgym_trl.dataset(env_id, 2, held_out_tasks=1, **env_kwargs)
+    rollout = envgym_trl.EpisodeRollout(env_id, rows, **env_kwargs)
+    with pytest.raises(KeyError, match="not in the dataset"):
+        rollout.seed_of([{"role": "user", "content": "Game 1. Another prompt"}])
+    with pytest.raises(ValueError, match="use_vllm=False"):
+        rollout(list(rows["prompt"]), SimpleNamespace(args=SimpleNamespace(use_vllm=True)))
+    with pytest.raises(ValueError, match="no \\['seed'\\] column"):
+        envgym_trl.EpisodeRollout(env_id, rows.remove_columns("seed"))
 
 
 # ---- real GRPO training -------------------------------------------------------------------------
@@ -216,7 +230,7 @@ def test_grpo_trains_on_multi_turn_episodes_through_rollout_func(tmp_path, warm)
                     moves.append(run)
                     run = []
             moves += [run] if run else []
-            env.reset(seed=envgym_trl.EpisodeRollout(env_id, rows, **env_kwargs).seed_of(prompt))
+            env.reset(seed=rollout.fn.seed_of(prompt))
             rewards = [env.step(completion_text(tokenizer, move))[1] for move in moves]
             assert len(moves) == out["env_turns"][i] <= 3
             assert math.isclose(sum(rewards), out["env_return"][i], abs_tol=1e-9)
