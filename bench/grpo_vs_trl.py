@@ -80,7 +80,7 @@ def main() -> None:
             prompts.append(obs)
             references.append(env.task.reference)
     verifier = envgym.make_verifier("math")
-    trl = run_trl_grpo(str(start), prompts, references, lambda text, ref: verifier.verify(text, ref).reward,
+    trl = run_trl_grpo(str(start), prompts, references, verifier,
                        steps=args.steps, prompts_per_step=args.prompts, group_size=args.group, max_tokens=args.tokens,
                        lr=args.lr, seed=0, output_dir=str(work / "trl"))
     trl_policy = envgym.make_policy("hf", trl["model"], trainer.tokenizer, name="trl")

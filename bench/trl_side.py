@@ -30,33 +30,9 @@ import statistics
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Sequence
 from typing import Any
 
-RewardFn = Callable[[str, Any], float]  # (completion text, reference) -> reward
-
-
-def completion_rewards(reward_fn: RewardFn) -> Callable[..., list[float]]:
-    """Adapt ``reward_fn(text, reference)`` to TRL's reward-function contract.
-
-    TRL calls ``f(prompts=..., completions=..., completion_ids=..., **columns)`` with one list per
-    extra dataset column (here ``reference``) and bookkeeping keywords (``trainer_state``, ...), so
-    the adapter must take ``**_``. A conversational completion is a one-message list.
-
-    >>> f = completion_rewards(lambda text, ref: float(text == str(ref)))
-    >>> f(completions=[[{"role": "assistant", "content": "4"}], "5"], reference=[4, 4])
-    [1.0, 0.0]
-    """
-
-    def trl_reward(completions: Sequence[Any], reference: Sequence[Any], **_: Any) -> list[float]:
-        texts = [c if isinstance(c, str) else c[-1]["content"] for c in completions]
-        return [float(reward_fn(text, ref)) for text, ref in zip(texts, reference)]
-
-    trl_reward.__name__ = "envgym_reward"  # TRL logs each reward function under its name
-    return trl_reward
-
-
-def run_trl_grpo(model_dir: str, prompts: list[list[dict]], references: list, reward_fn: RewardFn, *,
+def run_trl_grpo(model_dir: str, prompts: list[list[dict]], references: list, verifier: Any, *,
                  steps: int, prompts_per_step: int, group_size: int, max_tokens: int, lr: float,
                  seed: int, output_dir: str) -> dict:
     """Train with TRL's GRPOTrainer; return {"step_seconds": [per-step wall times after the first], "model": trained model}
@@ -64,12 +40,14 @@ def run_trl_grpo(model_dir: str, prompts: list[list[dict]], references: list, re
     Each of the ``steps`` optimizer steps samples ``group_size`` completions of at most
     ``max_tokens`` tokens (temperature 1) for ``prompts_per_step`` prompts drawn (shuffled,
     seeded) from ``prompts``. The first step is left out of ``step_seconds`` (warm-up).
-    ``output_dir`` is required by TRL; nothing is saved there.
+    The reward is ``verifier`` (an envgym verifier) against each prompt's reference, through
+    ``envgym_trl.verifier_reward`` (plugins/trl). ``output_dir`` is required by TRL; nothing is saved there.
     """
     if len(prompts) != len(references):
         raise ValueError(f"run_trl_grpo: {len(prompts)} prompts but {len(references)} references")
     import torch
     from datasets import Dataset
+    from envgym_trl import verifier_reward
     from transformers import AutoModelForCausalLM, AutoTokenizer, PrinterCallback, TrainerCallback
 
     with warnings.catch_warnings():  # TRL warns on import that it has not been tested with vllm 0.32
@@ -103,7 +81,7 @@ def run_trl_grpo(model_dir: str, prompts: list[list[dict]], references: list, re
     trainer = GRPOTrainer(
         model=AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32),
         processing_class=AutoTokenizer.from_pretrained(model_dir),
-        reward_funcs=completion_rewards(reward_fn), args=config, callbacks=[timer],
+        reward_funcs=verifier_reward(verifier), args=config, callbacks=[timer],
         train_dataset=Dataset.from_dict({"prompt": prompts, "reference": references}),
     )
     trainer.remove_callback(PrinterCallback)  # it prints the run's summary dict to stdout
@@ -125,7 +103,7 @@ def _smoke() -> None:
     verifier = envgym.make_verifier("math")
     with tempfile.TemporaryDirectory() as tmp:
         result = run_trl_grpo(
-            str(save_tiny(f"{tmp}/tiny")), prompts, references, lambda t, r: verifier.verify(t, r).reward,
+            str(save_tiny(f"{tmp}/tiny")), prompts, references, verifier,
             steps=3, prompts_per_step=4, group_size=4, max_tokens=24, lr=1e-5, seed=0, output_dir=f"{tmp}/trl",
         )
     print(f"trl_step_seconds: {statistics.median(result['step_seconds']):.3f}")
