@@ -20,7 +20,7 @@ import dataclasses
 import inspect
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -29,6 +29,9 @@ from rich.table import Column, Table
 
 from envgym import plugins
 from envgym.errors import EnvgymError
+
+if TYPE_CHECKING:
+    from envgym.results import PipelineReport, SeedsReport
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Verifiable environments for language-model agents.")
 out = Console()
@@ -423,6 +426,7 @@ def pipeline_run(
 ) -> None:
     """Run (or resume) a pipeline; every stage is evaluated and compared with the one before, with intervals."""
     from envgym import pipeline
+    from envgym.results import SeedsReport
 
     _host()
     if not config.is_file():
@@ -432,13 +436,13 @@ def pipeline_run(
         report = pipeline.run(spec, out_dir)
     except (EnvgymError, TypeError, ValueError, FileNotFoundError) as exc:
         _fail(str(exc))
-    if "seeds" in report:
+    if isinstance(report, SeedsReport):
         _print_seeds(report)
     else:
         _print_run(report)
     out.print(f"report: {out_dir / 'report.md'}, {out_dir / 'report.html'}")
-    if report["stopped"]:
-        err.print(f"[red]stopped[/]: {escape(str(report['stopped']))}")
+    if report.stopped:
+        err.print(f"[red]stopped[/]: {escape(str(report.to_json()['stopped']))}")
         raise typer.Exit(1)
 
 
@@ -447,42 +451,36 @@ def _fold(name: str) -> Column:
     return Column(name, overflow="fold")
 
 
-def _print_run(report: dict) -> None:
-    from envgym.stats import Interval
-
-    iv = lambda r, k: str(Interval.from_dict(r["intervals"][k])) if k in r.get("intervals", {}) else f"{r[k]:.3f}"  # noqa: E731
+def _print_run(report: PipelineReport) -> None:
+    iv = lambda m, k: str(m.interval(k)) if m.interval(k) else f"{m.value(k):.3f}"  # noqa: E731
     table = Table(_fold("stage"), _fold("greedy pass@1"), _fold("change"), _fold("sampled pass@1"), _fold("change"),
-                  _fold("dominant role"), title=f"pipeline {report['pipeline']} (95% intervals)")
-    table.add_row("(start)", iv(report["start"], "greedy_pass@1"), "", iv(report["start"], "pass@1"), "", "")
-    for s in report["stages"]:
-        change = {k: str(Interval.from_dict(v)) for k, v in s["change"].items()}
-        table.add_row(f"{s['stage']} ({s['learner']})", iv(s, "greedy_pass@1"), change["greedy_pass@1"], iv(s, "pass@1"),
-                      change["pass@1"], s["diagnostics"]["dominant"])
+                  _fold("dominant role"), title=f"pipeline {report.pipeline} (95% intervals)")
+    table.add_row("(start)", iv(report.start, "greedy_pass@1"), "", iv(report.start, "pass@1"), "", "")
+    for s in report.stages:
+        table.add_row(f"{s.stage} ({s.learner})", iv(s.after, "greedy_pass@1"), str(s.change["greedy_pass@1"]),
+                      iv(s.after, "pass@1"), str(s.change["pass@1"]), s.diagnostics.dominant)
     out.print(table)
-    out.print(f"held out: {report['held_out']['description']}", highlight=False)
-    for s in report["stages"]:
-        out.print(f"{s['stage']}: {s['diagnostics']['evidence']}", highlight=False)
-    if report.get("scaffolds"):
+    out.print(f"held out: {report.held_out.description if report.held_out else ''}", highlight=False)
+    for s in report.stages:
+        out.print(f"{s.stage}: {s.diagnostics.evidence}", highlight=False)
+    if report.scaffolds:
         out.print("scaffolded against amortized (final checkpoint, greedy pass@1): " + ", ".join(
-            f"{r['scaffold']} {Interval.from_dict(r['interval']) if r.get('interval') else format(r['pass@1'], '.3f')}"
-            for r in report["scaffolds"]), highlight=False)
-        for name, value in report.get("handoff_fidelity", {}).items():
-            out.print(f"handoff fidelity ({name}): {'n/a' if value is None else Interval.from_dict(value)}", highlight=False)
+            f"{r.scaffold} {r.interval if r.interval else format(r.pass1, '.3f')}" for r in report.scaffolds), highlight=False)
+        for name, value in report.handoff_fidelity.items():
+            out.print(f"handoff fidelity ({name}): {'n/a' if value is None else value}", highlight=False)
 
 
-def _print_seeds(report: dict) -> None:
-    from envgym.stats import Interval
-
+def _print_seeds(report: SeedsReport) -> None:
     table = Table(_fold("stage"), _fold("greedy pass@1"), _fold("sampled pass@1"), _fold("pass@k"),
-                  title=f"pipeline {report['pipeline']}: seeds {report['seeds']} (mean [95% across seeds])")
-    rows = [("(start)", report["start"])] + [(f"{s['stage']} ({s['learner']})", s["metrics"]) for s in report["stages"]]
+                  title=f"pipeline {report.pipeline}: seeds {list(report.seeds)} (mean [95% across seeds])")
+    rows = [("(start)", report.start)] + [(f"{s.stage} ({s.learner})", s.metrics) for s in report.stages]
     for name, m in rows:
-        table.add_row(name, *(str(Interval.from_dict(m[k])) for k in ("greedy_pass@1", "pass@1", "pass@k")))
+        table.add_row(name, *(str(m.interval(k)) for k in ("greedy_pass@1", "pass@1", "pass@k")))
     out.print(table)
-    out.print(f"held out: {report['held_out']['description']}", highlight=False)
-    for c in report["claims"]:
-        mark = "[green]holds on every seed[/]" if c["holds_on_every_seed"] else "[yellow]check[/]"
-        out.print(f"{mark} {c['statement']}", highlight=False)
+    out.print(f"held out: {report.held_out.description if report.held_out else ''}", highlight=False)
+    for c in report.claims:
+        mark = "[green]holds on every seed[/]" if c.holds_on_every_seed else "[yellow]check[/]"
+        out.print(f"{mark} {c.statement}", highlight=False)
 
 
 if __name__ == "__main__":

@@ -112,6 +112,13 @@ class StageReport:
         return {**plain, "intervals": {k: v.to_dict() for k, v in self.intervals.items()},
                 "significant": self.significant, "dominant": self.dominant, "evidence": self.evidence}
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> StageReport:
+        """Read ``to_dict``'s output back (``significant``, ``dominant`` and ``evidence`` are recomputed)."""
+        plain = {k: d[k] for k in cls.__dataclass_fields__ if k != "intervals"}
+        return cls(**{**plain, "expanded": tuple(d["expanded"]), "lost": tuple(d["lost"]),
+                      "intervals": {k: Interval.from_dict(v) for k, v in d["intervals"].items()}})
+
 
 def compare(before: Outcomes, after: Outcomes, *, seed: int = 0) -> StageReport:
     """The stage between two policies evaluated on the same prompts."""

@@ -52,7 +52,9 @@ from envgym.diagnostics import Outcomes, compare
 from envgym.errors import EnvgymError
 from envgym.heldout import HeldOut, held_out
 from envgym.models import hf_policy
-from envgym.stats import paired_difference, ratio_interval, wilson
+from envgym.results import (EvalSettings, HeldOutSummary, Measurement, PipelineReport, ScaffoldRow, SeedsReport,
+                            StageRecord, Stopped, TrainedCheck, write_json)
+from envgym.stats import Interval, paired_difference, ratio_interval, wilson
 
 
 class PipelineError(EnvgymError):
@@ -172,11 +174,13 @@ def _stages(path: str | Path, raw: Mapping[str, Any]) -> tuple[Stage, ...]:
     return tuple(stages)
 
 
-def run(pipeline: Pipeline, out: str | Path, progress: bool = True) -> dict[str, Any]:
-    """Run (or resume) every stage for every seed; return the report (also in ``out/report.json``)."""
+def run(pipeline: Pipeline, out: str | Path, progress: bool = True) -> PipelineReport | SeedsReport:
+    """Run (or resume) every stage for every seed; return the report (also in ``out/report.json``):
+    one seed's ``PipelineReport``, or with several seeds their ``SeedsReport``."""
     out = Path(out)
     from envgym.report import write_report
 
+    report: PipelineReport | SeedsReport
     if len(pipeline.seeds) == 1:
         report = run_seed(pipeline, pipeline.seeds[0], out, progress)
     else:
@@ -187,23 +191,22 @@ def run(pipeline: Pipeline, out: str | Path, progress: bool = True) -> dict[str,
             runs.append(run_seed(pipeline, seed, out / f"seed-{seed}", progress))
             write_report(out / f"seed-{seed}")
         report = aggregate(runs)
-        (out / "report.json").write_text(json.dumps(report, indent=2))
+        write_json(out / "report.json", report)
     write_report(out)
     return report
 
 
-def run_seed(pipeline: Pipeline, seed: int, out: Path, progress: bool = True) -> dict[str, Any]:
+def run_seed(pipeline: Pipeline, seed: int, out: Path, progress: bool = True) -> PipelineReport:
     """One whole run of the pipeline with ``seed``; its report goes to ``out/report.json``."""
     from envgym.learn.trainer import TrainConfig
 
     out.mkdir(parents=True, exist_ok=True)
     partition = held_out(pipeline.eval_env, pipeline.eval_env_kwargs, pipeline.eval_tasks)
     measure = _Measure(pipeline, seed, partition, progress)
-    report: dict[str, Any] = {
-        "pipeline": pipeline.name, "seed": seed, "stopped": None, "stages": [], "held_out": partition.to_dict(),
-        "eval": {"env": pipeline.eval_env, "tasks": len(partition), "samples": pipeline.eval_samples}}
     model, folder = pipeline.model, out / "start"
-    report["start"] = measure(folder, model, "none")["summary"]
+    start = measure(folder, model, "none").summary
+    records: list[StageRecord] = []
+    stopped: Stopped | None = None
     checkpoints: dict[str, str] = {}
     fields = {f.name for f in dataclasses.fields(TrainConfig)}
     for stage in pipeline.stages:
@@ -212,26 +215,29 @@ def run_seed(pipeline: Pipeline, seed: int, out: Path, progress: bool = True) ->
             raise PipelineError(f"stage {stage.name}: 'train' has unknown TrainConfig fields {bad}")
         done = out / stage.name / "stage.json"
         if done.exists():
-            record = json.loads(done.read_text())
+            record = StageRecord.from_json(json.loads(done.read_text()))
         else:
             checkpoint = _train(pipeline, stage, seed, model, out / stage.name, partition, checkpoints, progress)
             before = measure(folder, model, stage.scaffold)
             after = measure(out / stage.name / "eval", checkpoint, stage.scaffold)
             record = _record(stage, checkpoint, before, after, _trained(out / stage.name / "train", partition))
-            done.write_text(json.dumps(record, indent=2))
-        report["stages"].append(record)
-        model, folder = record["checkpoint"], out / stage.name / "eval"
+            write_json(done, record)
+        records.append(record)
+        model, folder = record.checkpoint, out / stage.name / "eval"
         checkpoints[stage.name] = model
         failed = _gate(stage, record)
         if failed:
-            report["stopped"] = {"stage": stage.name, "gate": failed}
+            stopped = Stopped(stage.name, failed)
             break
-    if pipeline.scaffolds and not report["stopped"]:
+    scaffolds, fidelity = None, {}
+    if pipeline.scaffolds and not stopped:
         rows = _scaffolded(out, model, checkpoints, pipeline, seed, partition, progress)
-        report["scaffolds"] = [{"scaffold": r["scaffold"], "pass@1": r["pass_at"]["1"], "interval": r["intervals"].get("pass@1")}
-                               for r in rows]
-        report["handoff_fidelity"] = _fidelity(rows)
-    (out / "report.json").write_text(json.dumps(report, indent=2))
+        scaffolds = tuple(ScaffoldRow.from_eval(r) for r in rows)
+        fidelity = _fidelity(rows)
+    report = PipelineReport(pipeline.name, seed, start, tuple(records),
+                            EvalSettings(pipeline.eval_env, len(partition), pipeline.eval_samples),
+                            HeldOutSummary.from_json(partition.to_dict()), stopped, scaffolds, fidelity)
+    write_json(out / "report.json", report)
     return report
 
 
@@ -257,19 +263,16 @@ def _train(pipeline: Pipeline, stage: Stage, seed: int, model: str, folder: Path
     return str(folder / "train" / "checkpoint")
 
 
-def _record(stage: Stage, checkpoint: str, before: Mapping[str, Any], after: Mapping[str, Any],
-            trained: Mapping[str, Any] | None) -> dict[str, Any]:
+def _record(stage: Stage, checkpoint: str, before: _Measured, after: _Measured, trained: TrainedCheck | None) -> StageRecord:
     """A stage's measurement and its comparison with the one before, on the same tasks, under its scaffold."""
-    diagnostics = compare(_outcomes(before), _outcomes(after))
-    tasks = sorted(after["greedy"])
-    greedy = paired_difference([before["greedy"][t] for t in tasks], [after["greedy"][t] for t in tasks])
-    return {"stage": stage.name, "learner": stage.learner, "scaffold": stage.scaffold, "checkpoint": checkpoint,
-            **after["summary"], "before": before["summary"],
-            "change": {"greedy_pass@1": greedy.to_dict(), "pass@1": diagnostics.intervals["change"].to_dict()},
-            "diagnostics": diagnostics.to_dict(), "trained": trained}
+    diagnostics = compare(before.outcomes, after.outcomes)
+    tasks = sorted(after.greedy)
+    greedy = paired_difference([before.greedy[t] for t in tasks], [after.greedy[t] for t in tasks])
+    return StageRecord(stage.name, stage.learner, checkpoint, after.summary, before.summary,
+                       {"greedy_pass@1": greedy, "pass@1": diagnostics.intervals["change"]}, diagnostics, trained)
 
 
-def _trained(train_dir: Path, partition: HeldOut) -> dict[str, Any] | None:
+def _trained(train_dir: Path, partition: HeldOut) -> TrainedCheck | None:
     """What the stage trained on, checked against the held-out tasks (from ``trained.jsonl``)."""
     path = train_dir / "trained.jsonl"
     if not path.exists():
@@ -277,7 +280,26 @@ def _trained(train_dir: Path, partition: HeldOut) -> dict[str, Any] | None:
     tasks: set[str] = set()
     for line in path.read_text().splitlines():
         tasks.update(json.loads(line).get("tasks", ()))
-    return {"tasks": len(tasks), "held_out": len(tasks & set(partition.task_ids))}
+    return TrainedCheck(len(tasks), len(tasks & set(partition.task_ids)))
+
+
+@dataclass(frozen=True)
+class _Measured:
+    """A measurement with what stage comparisons pair on: per task, the sampled (episodes, successes)
+    and whether the greedy answer solved it (``folder/SCAFFOLD.json``)."""
+
+    summary: Measurement
+    outcomes: Outcomes
+    greedy: Mapping[str, int]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"summary": self.summary.to_json(), "outcomes": {task: list(nc) for task, nc in self.outcomes.counts.items()},
+                "greedy": dict(self.greedy)}
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> _Measured:
+        return cls(Measurement.from_json(d["summary"]), Outcomes({task: (n, c) for task, (n, c) in d["outcomes"].items()}),
+                   dict(d["greedy"]))
 
 
 class _Measure:
@@ -287,12 +309,12 @@ class _Measure:
     def __init__(self, pipeline: Pipeline, seed: int, partition: HeldOut, progress: bool) -> None:
         self.pipeline, self.seed, self.partition, self.progress = pipeline, seed, partition, progress
 
-    def __call__(self, folder: Path, model: str, scaffold: str) -> dict[str, Any]:
+    def __call__(self, folder: Path, model: str, scaffold: str) -> _Measured:
         from envgym.evaluate import evaluate
 
         cached = folder / f"{scaffold}.json"
         if cached.exists():
-            return json.loads(cached.read_text())
+            return _Measured.from_json(json.loads(cached.read_text()))
         import envgym
 
         p = self.pipeline
@@ -303,25 +325,22 @@ class _Measure:
         outcomes = Outcomes(sampled.outcomes())
         k = p.eval_samples
         solved = {task: c for task, (_, c) in greedy.outcomes().items()}
-        summary = {"scaffold": scaffold, "greedy_pass@1": greedy.pass_at[1], "pass@1": outcomes.pass_at(1),
-                   "pass@k": outcomes.pass_at(k), "k": k, "support": len(outcomes.support), "prompts": len(outcomes.counts),
-                   "mean_reward": sampled.mean_reward, "cost_per_solved": sampled.to_dict()["cost_per_solved"],
-                   "intervals": {"greedy_pass@1": wilson(sum(solved.values()), len(solved)).to_dict(),
-                                 "pass@1": sampled.intervals["pass@1"].to_dict(),
-                                 "pass@k": sampled.intervals[f"pass@{k}"].to_dict()}}
-        record = {"summary": summary, "outcomes": {task: list(nc) for task, nc in outcomes.counts.items()},
-                  "greedy": solved}
+        summary = Measurement(scaffold, greedy.pass_at[1], outcomes.pass_at(1), outcomes.pass_at(k), k, len(outcomes.support),
+                              len(outcomes.counts), sampled.mean_reward, sampled.to_dict()["cost_per_solved"],
+                              {"greedy_pass@1": wilson(sum(solved.values()), len(solved)),
+                               "pass@1": sampled.intervals["pass@1"], "pass@k": sampled.intervals[f"pass@{k}"]})
+        record = _Measured(summary, outcomes, solved)
         folder.mkdir(parents=True, exist_ok=True)
-        cached.write_text(json.dumps(record, indent=2))
+        cached.write_text(json.dumps(record.to_json(), indent=2))
         return record
 
 
-def _gate(stage: Stage, record: Mapping[str, Any]) -> str | None:
-    d = record["diagnostics"]
-    if "max_attrition" in stage.gate and -d["attrition"] > stage.gate["max_attrition"]:
-        return f"attrition {-d['attrition']:.3f} > max_attrition {stage.gate['max_attrition']}"
-    if "min_pass1" in stage.gate and record["pass@1"] < stage.gate["min_pass1"]:
-        return f"pass@1 {record['pass@1']:.3f} < min_pass1 {stage.gate['min_pass1']}"
+def _gate(stage: Stage, record: StageRecord) -> str | None:
+    attrition, pass1 = record.diagnostics.attrition, record.after.pass1
+    if "max_attrition" in stage.gate and -attrition > stage.gate["max_attrition"]:
+        return f"attrition {-attrition:.3f} > max_attrition {stage.gate['max_attrition']}"
+    if "min_pass1" in stage.gate and pass1 < stage.gate["min_pass1"]:
+        return f"pass@1 {pass1:.3f} < min_pass1 {stage.gate['min_pass1']}"
     return None
 
 
@@ -345,21 +364,18 @@ def _scaffolded(out: Path, model: str, checkpoints: Mapping[str, str], pipeline:
     return rows
 
 
-def _fidelity(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _fidelity(rows: list[dict[str, Any]]) -> dict[str, Interval | None]:
     """Bare pass@1 / scaffolded pass@1 on the same tasks, with its bootstrap interval; None when the
     scaffold solved nothing."""
     bare = next((r for r in rows if r["scaffold"] == "none"), None)
     if bare is None:
         return {}
     tasks = sorted(bare["outcomes"])
-    out: dict[str, Any] = {}
+    out: dict[str, Interval | None] = {}
     for r in rows:
         if r["scaffold"] == "none":
             continue
         solved = [r["outcomes"][t][1] for t in tasks]
-        out[r["scaffold"]] = ratio_interval([bare["outcomes"][t][1] for t in tasks], solved).to_dict() if sum(solved) else None
+        out[r["scaffold"]] = ratio_interval([bare["outcomes"][t][1] for t in tasks], solved) if sum(solved) else None
     return out
 
-
-def _outcomes(record: Mapping[str, Any]) -> Outcomes:
-    return Outcomes({task: (n, c) for task, (n, c) in record["outcomes"].items()})

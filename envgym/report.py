@@ -20,11 +20,14 @@ from __future__ import annotations
 import base64
 import html
 import json
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from envgym import report_plots as plots
+from envgym.results import (CHANGED, EvalSettings, HeldOutSummary, Measurement, Metric, PipelineReport, SeedsReport,
+                            StageRecord, TrainedCheck, read_report)
 from envgym.stats import Interval
 
 INTERVALS_NOTE = ("Intervals are 95%: Wilson's for greedy pass@1 (one answer per task), the bootstrap over tasks for "
@@ -34,8 +37,8 @@ INTERVALS_NOTE = ("Intervals are 95%: Wilson's for greedy pass@1 (one answer per
 def write_report(run: str | Path) -> tuple[Path, Path]:
     """Write ``report.md`` and ``report.html`` into the run folder; return their paths."""
     run = Path(run)
-    report = json.loads((run / "report.json").read_text())
-    if "seeds" in report:
+    report = read_report(run / "report.json")
+    if isinstance(report, SeedsReport):
         sections, figures = _many(run, report)
     else:
         sections, figures = _one(run, report)
@@ -57,71 +60,68 @@ MONITORS = ("unearned_reward", "length_drift", "verifier_disagreement")
 Section = tuple[str, list[Any]]  # a heading ("" for none) and its items: paragraphs (str) or tables ((head, rows))
 
 
-def _one(run: Path, report: Mapping[str, Any]) -> tuple[list[Section], dict[str, bytes]]:
-    curves = {s["stage"]: _metrics(run / s["stage"] / "train" / "metrics.jsonl") for s in report["stages"]}
+def _one(run: Path, report: PipelineReport) -> tuple[list[Section], dict[str, bytes]]:
+    curves = {s.stage: _metrics(run / s.stage / "train" / "metrics.jsonl") for s in report.stages}
     scaffolds = json.loads((run / "eval.json").read_text()) if (run / "eval.json").exists() else []
-    title = f"Pipeline {report['pipeline']}" + (f" (seed {report['seed']})" if "seed" in report else "")
-    intro = [_held_out_line(report), _trained_line(report["stages"]), INTERVALS_NOTE, (HEAD, _stage_rows(report))]
-    evidence = [f"**{s['stage']}** ({_scaffold_label(s)}): {s['diagnostics']['evidence']}" for s in report["stages"]]
-    if report.get("stopped"):
-        intro.append(f"**Stopped** after stage {report['stopped']['stage']}: {report['stopped']['gate']}")
+    title = f"Pipeline {report.pipeline}" + (f" (seed {report.seed})" if report.seed is not None else "")
+    intro = [_held_out_line(report.eval, report.held_out), _trained_line([(s.stage, s.trained) for s in report.stages]),
+             INTERVALS_NOTE, (HEAD, _stage_rows(report))]
+    evidence = [f"**{s.stage}** ({_scaffold_label(s.scaffold)}): {s.diagnostics.evidence}" for s in report.stages]
+    if report.stopped:
+        intro.append(f"**Stopped** after stage {report.stopped.stage}: {report.stopped.gate}")
     sections: list[Section] = [(title, [i for i in intro if i]), ("What each stage did (sampled pass@1)", evidence)]
     if scaffolds:
         sections.append(("Scaffolded against amortized", [(SCAFFOLD_HEAD, _scaffold_rows(scaffolds)),
-                                                          *_fidelity_lines(report.get("handoff_fidelity", {}))]))
+                                                          *_fidelity_lines(report.handoff_fidelity)]))
     monitors = _monitor_rows(curves)
     if monitors:
         sections.append(("Reward-hacking monitors", [(MONITOR_HEAD, monitors)]))
     figures = {"Learning curves": plots.learning_curves({"": curves}),
                "pass@1 per stage (95% intervals)": plots.pass_per_stage(_stage_points(report)),
-               "What each stage did (sampled pass@1, 95% paired intervals)": plots.roles(report["stages"])}
+               "What each stage did (sampled pass@1, 95% paired intervals)": plots.roles(report.stages)}
     if scaffolds:
         figures["Cost against accuracy"] = plots.cost(scaffolds)
     return sections, figures
 
 
-def _stage_rows(report: Mapping[str, Any]) -> list[list[str]]:
-    def cells(r: Mapping[str, Any], change: Mapping[str, Any] | None) -> list[str]:
-        iv = r.get("intervals", {})
-        return [_value(r, "greedy_pass@1", iv), _change(change, "greedy_pass@1"), _value(r, "pass@1", iv),
-                _change(change, "pass@1"), _value(r, "pass@k", iv), f"{r['support']}/{r['prompts']}"]
+def _stage_rows(report: PipelineReport) -> list[list[str]]:
+    def cells(m: Measurement, record: StageRecord | None) -> list[str]:
+        return [_value(m, "greedy_pass@1"), _change(record, "greedy_pass@1"), _value(m, "pass@1"),
+                _change(record, "pass@1"), _value(m, "pass@k"), f"{m.support}/{m.prompts}"]
 
-    start = report["start"]
-    rows = [["(start)", "", start.get("scaffold", "none"), *cells(start, None), ""]]
-    for s in report["stages"]:
-        rows.append([s["stage"], s["learner"], s.get("scaffold", "none"), *cells(s, s.get("change")), s["diagnostics"]["dominant"]])
+    rows = [["(start)", "", report.start.scaffold, *cells(report.start, None), ""]]
+    for s in report.stages:
+        rows.append([s.stage, s.learner, s.scaffold, *cells(s.after, s), s.diagnostics.dominant])
     return rows
 
 
-def _value(r: Mapping[str, Any], key: str, intervals: Mapping[str, Any]) -> str:
-    if key in intervals:
-        return str(Interval.from_dict(intervals[key]))
-    return "" if r.get(key) is None else f"{r[key]:.3f}"
+def _value(m: Measurement, metric: Metric) -> str:
+    interval = m.interval(metric)
+    return f"{m.value(metric):.3f}" if interval is None else str(interval)
 
 
-def _change(change: Mapping[str, Any] | None, key: str) -> str:
-    return str(Interval.from_dict(change[key])) if change and key in change else ""
+def _change(record: StageRecord | None, metric: Metric) -> str:
+    return str(record.change[metric]) if record and metric in record.change else ""
 
 
-def _scaffold_label(stage: Mapping[str, Any]) -> str:
-    scaffold = stage.get("scaffold", "none")
+def _scaffold_label(scaffold: str) -> str:
     return "bare" if scaffold == "none" else f"under {scaffold}"
 
 
-def _held_out_line(report: Mapping[str, Any]) -> str:
-    ev, held = report["eval"], report.get("held_out")
-    where = held["description"] if held else f"{ev['tasks']} tasks of {ev['env']}"
-    return f"Held out: {where}. Every policy answers each once greedily and {ev['samples']} times at temperature 1."
+def _held_out_line(ev: EvalSettings, held: HeldOutSummary | None) -> str:
+    where = held.description if held else f"{ev.tasks} tasks of {ev.env}"
+    return f"Held out: {where}. Every policy answers each once greedily and {ev.samples} times at temperature 1."
 
 
-def _trained_line(stages: Sequence[Mapping[str, Any]]) -> str:
-    checked = [s for s in stages if s.get("trained")]
+def _trained_line(stages: Sequence[tuple[str, TrainedCheck | None]]) -> str:
+    """``stages``: (label, what it trained on) per stage."""
+    checked = [(name, t) for name, t in stages if t]
     if not checked:
         return ""
-    leaks = [s for s in checked if s["trained"]["held_out"]]
-    counts = ", ".join(f"{s.get('stage')} {s['trained']['tasks']}" for s in checked)
+    leaks = [name for name, t in checked if t.held_out]
+    counts = ", ".join(f"{name} {t.tasks}" for name, t in checked)
     if leaks:
-        return f"**Held-out tasks were trained on**: {', '.join(s.get('stage', '?') for s in leaks)} (see trained.jsonl)."
+        return f"**Held-out tasks were trained on**: {', '.join(leaks)} (see trained.jsonl)."
     return f"No held-out task was trained on. Distinct training tasks per stage (none held out): {counts}."
 
 
@@ -148,15 +148,9 @@ def _cost(interval: Mapping[str, Any] | None, value: Any, fmt: str) -> str:
     return f"{format(value, fmt)} [{format(interval['low'], fmt)}, {high}]"
 
 
-def _fidelity_lines(fidelity: Mapping[str, Any]) -> list[str]:
-    out = []
-    for name, value in fidelity.items():
-        if isinstance(value, Mapping) and value.get("estimate") is not None:
-            out.append(f"Handoff fidelity ({name}): {Interval.from_dict(value)} (bare pass@1 / scaffolded pass@1 "
-                       "on the same tasks)")
-        elif isinstance(value, (int, float)):
-            out.append(f"Handoff fidelity ({name}): {value:.3f} (bare pass@1 / scaffolded pass@1)")
-    return out
+def _fidelity_lines(fidelity: Mapping[str, Interval | None]) -> list[str]:
+    return [f"Handoff fidelity ({name}): {value} (bare pass@1 / scaffolded pass@1 on the same tasks)"
+            for name, value in fidelity.items() if value is not None and math.isfinite(value.estimate)]
 
 
 def _monitor_rows(curves: Mapping[str, list[dict[str, Any]]]) -> list[list[str]]:
@@ -172,11 +166,11 @@ def _monitor_rows(curves: Mapping[str, list[dict[str, Any]]]) -> list[list[str]]
     return rows
 
 
-def _stage_points(report: Mapping[str, Any]) -> dict[str, list[tuple[str, dict | None]]]:
-    """Per metric: (stage name, interval dict) for the start and each stage."""
-    rows = [("start", report["start"])] + [(s["stage"], s) for s in report["stages"]]
-    return {m: [(name, r.get("intervals", {}).get(m) or {"estimate": r[m], "low": r[m], "high": r[m]}) for name, r in rows]
-            for m in ("greedy_pass@1", "pass@1")}
+def _stage_points(report: PipelineReport) -> dict[str, list[tuple[str, Interval]]]:
+    """Per metric: (stage name, interval) for the start and each stage."""
+    rows = [("start", report.start)] + [(s.stage, s.after) for s in report.stages]
+    return {m: [(name, r.interval(m) or Interval(r.value(m), r.value(m), r.value(m), "none")) for name, r in rows]
+            for m in CHANGED}
 
 
 def _metrics(path: Path) -> list[dict[str, Any]]:
@@ -189,31 +183,31 @@ MANY_HEAD = ["stage", "learner", "scaffold", "greedy pass@1", "change", "sampled
 SEED_HEAD = ["seed", "stage", "greedy pass@1", "change (paired)", "sampled pass@1", "change (paired)", "dominant role"]
 
 
-def _many(run: Path, report: Mapping[str, Any]) -> tuple[list[Section], dict[str, bytes]]:
-    seeds = report["seeds"]
-    runs = {seed: json.loads((run / f"seed-{seed}" / "report.json").read_text()) for seed in seeds}
-    claims = ["\n".join(("- holds on every seed: " if c["holds_on_every_seed"] else "- ") + c["statement"]
-                         for c in report["claims"])]
-    trained = [{"stage": f"seed {t['seed']} {t['stage']}", "trained": t} for t in report["trained"] if "tasks" in t]
+def _many(run: Path, report: SeedsReport) -> tuple[list[Section], dict[str, bytes]]:
+    seeds = report.seeds
+    runs = {seed: PipelineReport.from_json(json.loads((run / f"seed-{seed}" / "report.json").read_text())) for seed in seeds}
+    claims = ["\n".join(("- holds on every seed: " if c.holds_on_every_seed else "- ") + c.statement for c in report.claims)]
+    trained = [(f"seed {t.seed} {t.stage}", t.trained) for t in report.trained]
     intro = [f"{len(seeds)} seeds ({', '.join(map(str, seeds))}), the whole pipeline once each.",
-             _held_out_line(report), _trained_line(trained), INTERVALS_NOTE]
-    if report.get("stopped"):
-        intro.append(f"**Stopped** early on seeds {', '.join(report['stopped'])}: only the stages every seed finished are aggregated.")
+             _held_out_line(report.eval, report.held_out), _trained_line(trained), INTERVALS_NOTE]
+    if report.stopped:
+        intro.append(f"**Stopped** early on seeds {', '.join(map(str, report.stopped))}: only the stages every seed finished are aggregated.")
     sections: list[Section] = [
-        (f"Pipeline {report['pipeline']}: {len(seeds)} seeds", [i for i in intro if i]),
+        (f"Pipeline {report.pipeline}: {len(seeds)} seeds", [i for i in intro if i]),
         ("Claims (each stage's change, paired on the same tasks, on every seed)", claims),
         ("Across seeds (mean [95% interval across seeds])", [(MANY_HEAD, _across_rows(report))]),
         ("Per seed", [(SEED_HEAD, _seed_rows(runs)), "Each seed's own report: " + ", ".join(
             f"seed-{s}/report.md" for s in seeds)]),
     ]
-    if report.get("scaffolds"):
-        rows = [[r["scaffold"], str(Interval.from_dict(r["pass@1"])), ", ".join(f"{v:.3f}" for v in r["per_seed"].values()),
-                 _fidelity_cell(report.get("handoff_fidelity", {}).get(r["scaffold"]))] for r in report["scaffolds"]]
+    if report.scaffolds:
+        fidelity = report.handoff_fidelity or {}
+        rows = [[r.scaffold, str(r.pass1), ", ".join(f"{v:.3f}" for v in r.per_seed.values()),
+                 _fidelity_cell(fidelity.get(r.scaffold))] for r in report.scaffolds]
         sections.append(("Scaffolded against amortized (final checkpoints, greedy)",
                          [(["scaffold", "pass@1 across seeds", "per seed", "handoff fidelity across seeds"], rows),
                           "Cost per solved task for each seed is in its own report."]))
-    curves = {f"seed {seed}": {s["stage"]: _metrics(run / f"seed-{seed}" / s["stage"] / "train" / "metrics.jsonl")
-                               for s in r["stages"]} for seed, r in runs.items()}
+    curves = {f"seed {seed}": {s.stage: _metrics(run / f"seed-{seed}" / s.stage / "train" / "metrics.jsonl")
+                               for s in r.stages} for seed, r in runs.items()}
     figures = {"Learning curves (one line per seed)": plots.learning_curves(curves),
                "pass@1 per stage: each seed, and the mean with its interval across seeds": plots.pass_across_seeds(report, runs),
                "Each stage's change per seed (95% paired intervals)": plots.changes_per_seed(runs)}
@@ -223,34 +217,32 @@ def _many(run: Path, report: Mapping[str, Any]) -> tuple[list[Section], dict[str
     return sections, figures
 
 
-def _across_rows(report: Mapping[str, Any]) -> list[list[str]]:
-    iv = lambda d: str(Interval.from_dict(d))  # noqa: E731
-    start = report["start"]
-    rows = [["(start)", "", "none", iv(start["greedy_pass@1"]), "", iv(start["pass@1"]), "", iv(start["pass@k"])]]
-    for s in report["stages"]:
-        m, c = s["metrics"], s["change"]
-        rows.append([s["stage"], s["learner"], s["scaffold"], iv(m["greedy_pass@1"]), _signed(c["greedy_pass@1"]),
-                     iv(m["pass@1"]), _signed(c["pass@1"]), iv(m["pass@k"])])
+def _across_rows(report: SeedsReport) -> list[list[str]]:
+    start = report.start
+    rows = [["(start)", "", "none", str(start.greedy_pass1), "", str(start.pass1), "", str(start.passk)]]
+    for s in report.stages:
+        m, c = s.metrics, s.change
+        rows.append([s.stage, s.learner, s.scaffold, str(m.greedy_pass1), _signed(c["greedy_pass@1"]),
+                     str(m.pass1), _signed(c["pass@1"]), str(m.passk)])
     return rows
 
 
-def _signed(d: Mapping[str, Any]) -> str:
-    fmt = lambda x: "inf" if x is None else f"{x:+.3f}"  # noqa: E731
-    return f"{fmt(d['estimate'])} [{fmt(d['low'])}, {fmt(d['high'])}]"
+def _signed(iv: Interval) -> str:
+    fmt = lambda x: "inf" if not math.isfinite(x) else f"{x:+.3f}"  # noqa: E731
+    return f"{fmt(iv.estimate)} [{fmt(iv.low)}, {fmt(iv.high)}]"
 
 
-def _seed_rows(runs: Mapping[int, Mapping[str, Any]]) -> list[list[str]]:
+def _seed_rows(runs: Mapping[int, PipelineReport]) -> list[list[str]]:
     rows = []
     for seed, r in runs.items():
-        for s in r["stages"]:
-            iv = s.get("intervals", {})
-            rows.append([str(seed), s["stage"], _value(s, "greedy_pass@1", iv), _change(s.get("change"), "greedy_pass@1"),
-                         _value(s, "pass@1", iv), _change(s.get("change"), "pass@1"), s["diagnostics"]["dominant"]])
+        for s in r.stages:
+            rows.append([str(seed), s.stage, _value(s.after, "greedy_pass@1"), _change(s, "greedy_pass@1"),
+                         _value(s.after, "pass@1"), _change(s, "pass@1"), s.diagnostics.dominant])
     return rows
 
 
-def _fidelity_cell(value: Mapping[str, Any] | None) -> str:
-    return "n/a" if not value or value.get("estimate") is None else str(Interval.from_dict(value))
+def _fidelity_cell(value: Interval | None) -> str:
+    return "n/a" if value is None or not math.isfinite(value.estimate) else str(value)
 
 
 # ---- rendering -----------------------------------------------------------------------------------
@@ -269,7 +261,7 @@ def _markdown(sections: Sequence[Section]) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _html(report: Mapping[str, Any], sections: Sequence[Section], figures: Mapping[str, bytes]) -> str:
+def _html(report: PipelineReport | SeedsReport, sections: Sequence[Section], figures: Mapping[str, bytes]) -> str:
     def table(head: list[str], rows: list[list[str]]) -> str:
         cells = "".join(f"<th>{html.escape(h)}</th>" for h in head)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
@@ -296,7 +288,7 @@ def _html(report: Mapping[str, Any], sections: Sequence[Section], figures: Mappi
         f'src="data:image/png;base64,{base64.b64encode(png).decode()}"><figcaption>{html.escape(title)}</figcaption></figure>'
         for title, png in figures.items())
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>envgym: {html.escape(report['pipeline'])}</title>
+<html lang="en"><head><meta charset="utf-8"><title>envgym: {html.escape(report.pipeline)}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; color: #222; }}
 table {{ border-collapse: collapse; margin: 1rem 0; }} th, td {{ border: 1px solid #ccc; padding: .3rem .6rem; text-align: left; }}

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+from envgym.results import AcrossSeeds, Measurement, Metric, PipelineReport, SeedsReport, StageRecord
+from envgym.stats import Interval
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 ROLE_COLOURS = {"expansion": "#2a9d8f", "reshaping": "#e9c46a", "attrition": "#e76f51"}
-METRIC_LABELS = {"greedy_pass@1": "greedy pass@1", "pass@1": "sampled pass@1"}
+METRIC_LABELS: dict[Metric, str] = {"greedy_pass@1": "greedy pass@1", "pass@1": "sampled pass@1"}
 
 
 def _pyplot() -> Any:
@@ -27,12 +31,17 @@ def _png(fig: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _errors(intervals: Sequence[Mapping[str, Any]]) -> tuple[list[float], list[list[float]]]:
+def _errors(intervals: Sequence[Interval]) -> tuple[list[float], list[list[float]]]:
     """Estimates and matplotlib's (below, above) error lengths; an unbounded side is drawn as none."""
-    values = [d["estimate"] for d in intervals]
-    below = [max(0.0, d["estimate"] - d["low"]) if d.get("low") is not None else 0.0 for d in intervals]
-    above = [max(0.0, d["high"] - d["estimate"]) if d.get("high") is not None else 0.0 for d in intervals]
+    values = [iv.estimate for iv in intervals]
+    below = [max(0.0, iv.estimate - iv.low) if math.isfinite(iv.low) else 0.0 for iv in intervals]
+    above = [max(0.0, iv.high - iv.estimate) if math.isfinite(iv.high) else 0.0 for iv in intervals]
     return values, [below, above]
+
+
+def _point(value: float) -> Interval:
+    """A number drawn without an error bar."""
+    return Interval(value, value, value, "none")
 
 
 def learning_curves(runs: Mapping[str, Mapping[str, list[dict[str, Any]]]]) -> bytes:
@@ -67,7 +76,7 @@ def _running_mean(points: list[tuple[int, float]], window: int = 5) -> list[tupl
     return out
 
 
-def pass_per_stage(points: Mapping[str, Sequence[tuple[str, Mapping[str, Any]]]]) -> bytes:
+def pass_per_stage(points: Mapping[str, Sequence[tuple[str, Interval]]]) -> bytes:
     """Bars of greedy and sampled pass@1 per stage with their intervals."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 3.6))
@@ -83,13 +92,13 @@ def pass_per_stage(points: Mapping[str, Sequence[tuple[str, Mapping[str, Any]]]]
     return _png(fig)
 
 
-def roles(stages: Sequence[Mapping[str, Any]]) -> bytes:
+def roles(stages: Sequence[StageRecord]) -> bytes:
     """Each stage's sampled pass@1 change split into expansion, reshaping and attrition, with paired intervals."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 3.6))
-    names = [s["stage"] for s in stages]
+    names = [s.stage for s in stages]
     for offset, (role, colour) in zip((-0.27, 0.0, 0.27), ROLE_COLOURS.items()):
-        intervals = [s["diagnostics"].get("intervals", {}).get(role) or {"estimate": s["diagnostics"][role]} for s in stages]
+        intervals = [s.diagnostics.intervals.get(role) or _point(getattr(s.diagnostics, role)) for s in stages]
         values, errors = _errors(intervals)
         ax.bar([i + offset for i in range(len(names))], values, width=0.27, yerr=errors, capsize=3, label=role, color=colour)
     ax.set_xticks(range(len(names)), names)
@@ -105,7 +114,8 @@ def cost(scaffolds: Sequence[Mapping[str, Any]]) -> bytes:
     fig, ax = plt.subplots(figsize=(6, 3.6))
     for colour, r in zip(PALETTE * 4, scaffolds):
         calls = r["cost"]["model_calls"] / max(r["tasks"] * r["samples"], 1)
-        interval = r.get("intervals", {}).get("pass@1") or {"estimate": r["pass_at"]["1"]}
+        raw = r.get("intervals", {}).get("pass@1")
+        interval = Interval.from_dict(raw) if raw else _point(r["pass_at"]["1"])
         values, errors = _errors([interval])
         ax.errorbar([calls], values, yerr=errors, fmt="o", capsize=3, color=colour, markersize=7)
         ax.annotate(r["scaffold"], (calls, values[0]), textcoords="offset points", xytext=(6, 6))
@@ -115,17 +125,17 @@ def cost(scaffolds: Sequence[Mapping[str, Any]]) -> bytes:
     return _png(fig)
 
 
-def pass_across_seeds(report: Mapping[str, Any], runs: Mapping[int, Mapping[str, Any]]) -> bytes:
+def pass_across_seeds(report: SeedsReport, runs: Mapping[int, PipelineReport]) -> bytes:
     """Per stage and metric: each seed's value as a dot, the mean with its interval across seeds."""
     plt = _pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharey=True)
-    rows = [("start", report["start"], lambda r: r["start"])]
-    rows += [(s["stage"], s["metrics"], lambda r, i=i: r["stages"][i]) for i, s in enumerate(report["stages"])]
+    rows: list[tuple[str, AcrossSeeds, Callable[[PipelineReport], Measurement]]] = [("start", report.start, lambda r: r.start)]
+    rows += [(s.stage, s.metrics, lambda r, i=i: r.stages[i].after) for i, s in enumerate(report.stages)]
     for ax, metric in zip(axes, METRIC_LABELS):
-        values, errors = _errors([m[metric] for _, m, _ in rows])
+        values, errors = _errors([m.interval(metric) for _, m, _ in rows])
         ax.errorbar(range(len(rows)), values, yerr=errors, fmt="s", capsize=5, color="#222", label="mean across seeds")
         for colour, (seed, run) in zip(PALETTE * 4, runs.items()):
-            ys = [pick(run)[metric] for _, _, pick in rows]
+            ys = [pick(run).value(metric) for _, _, pick in rows]
             ax.scatter([i + 0.12 for i in range(len(rows))], ys, s=14, color=colour, label=f"seed {seed}")
         ax.set_xticks(range(len(rows)), [name for name, _, _ in rows])
         ax.set_title(METRIC_LABELS[metric], fontsize=9)
@@ -135,16 +145,16 @@ def pass_across_seeds(report: Mapping[str, Any], runs: Mapping[int, Mapping[str,
     return _png(fig)
 
 
-def changes_per_seed(runs: Mapping[int, Mapping[str, Any]]) -> bytes:
+def changes_per_seed(runs: Mapping[int, PipelineReport]) -> bytes:
     """Each stage's change (greedy and sampled pass@1) on each seed, with its paired interval."""
     plt = _pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharey=True)
     first = next(iter(runs.values()))
-    names = [s["stage"] for s in first["stages"]]
+    names = [s.stage for s in first.stages]
     width = 0.8 / max(len(runs), 1)
     for ax, metric in zip(axes, METRIC_LABELS):
         for j, (colour, (seed, run)) in enumerate(zip(PALETTE * 4, runs.items())):
-            intervals = [s["change"][metric] for s in run["stages"]]
+            intervals = [s.change[metric] for s in run.stages]
             values, errors = _errors(intervals)
             x = [i - 0.4 + width * (j + 0.5) for i in range(len(intervals))]
             ax.bar(x, values, width=width, yerr=errors, capsize=3, color=colour, label=f"seed {seed}")

@@ -67,8 +67,9 @@ class Interval:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Interval:
-        value = lambda x: math.inf if x is None else float(x)  # noqa: E731
-        return cls(value(d["estimate"]), value(d["low"]), value(d["high"]), d["method"])
+        """Read ``to_dict`` back: a missing (None) low bound is -inf, a missing high bound or estimate inf."""
+        value = lambda x, missing: missing if x is None else float(x)  # noqa: E731
+        return cls(value(d["estimate"], math.inf), value(d["low"], -math.inf), value(d["high"], math.inf), d["method"])
 
     def __str__(self) -> str:
         return self.format()

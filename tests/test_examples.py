@@ -39,8 +39,8 @@ def test_the_demo_runs_end_to_end(tmp_path):
     spec = pipeline.load(EXAMPLES / "demo.yaml")
     assert len(spec.seeds) >= 3  # the demo's claims are checked on every seed
     report = pipeline.run(scaled(spec), tmp_path, progress=False)
-    assert [s["stage"] for s in report["stages"]] == [s.name for s in spec.stages]
-    assert {r["scaffold"] for r in report["scaffolds"]} == set(spec.scaffolds)
+    assert [s.stage for s in report.stages] == [s.name for s in spec.stages]
+    assert {r.scaffold for r in report.scaffolds} == set(spec.scaffolds)
     assert (tmp_path / "report.html").exists()
 
 
@@ -48,8 +48,8 @@ def test_the_tool_use_demo_runs_end_to_end(tmp_path):
     spec = pipeline.load(EXAMPLES / "tools.yaml")
     assert [s.scaffold for s in spec.stages] == ["tool_loop", "tool_loop", "none"]
     report = pipeline.run(scaled(spec), tmp_path, progress=False)
-    tool_sft, tool_rlvr, consolidate = report["stages"]
-    assert tool_sft["scaffold"] == tool_rlvr["scaffold"] == "tool_loop" and consolidate["scaffold"] == "none"
+    tool_sft, tool_rlvr, consolidate = report.stages
+    assert tool_sft.scaffold == tool_rlvr.scaffold == "tool_loop" and consolidate.scaffold == "none"
     rows = {r["scaffold"]: r for r in json.loads((tmp_path / "eval.json").read_text())}
     assert set(rows) == {"none", "tool_loop"}
     # the teacher under its scaffold against the consolidated policy bare (eval.scaffold_stages)

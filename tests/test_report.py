@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import subprocess
 
@@ -10,43 +11,51 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
+from envgym.diagnostics import StageReport  # noqa: E402
 from envgym.report import write_report  # noqa: E402
+from envgym.results import (EvalSettings, HeldOutSummary, Measurement, PipelineReport, ScaffoldRow,  # noqa: E402
+                            StageRecord, TrainedCheck, read_report)
+from envgym.stats import Interval  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 BLUE, TEAL = (31, 119, 180), (42, 157, 143)  # matplotlib's first line colour; the expansion bars
 
 
 def iv(estimate, low, high, method="bootstrap"):
-    return {"estimate": estimate, "low": low, "high": high, "method": method}
+    return Interval(estimate, low, high, method)
 
 
 def measured(greedy, sampled, passk, support, prompts=200):
-    return {"greedy_pass@1": greedy, "pass@1": sampled, "pass@k": passk, "k": 4, "support": support, "prompts": prompts,
-            "scaffold": "none", "intervals": {"greedy_pass@1": iv(greedy, max(0, greedy - 0.2), min(1, greedy + 0.2), "wilson"),
-                                              "pass@1": iv(sampled, sampled - 0.1, sampled + 0.1),
-                                              "pass@k": iv(passk, passk - 0.1, min(1, passk + 0.1))}}
+    return Measurement("none", greedy, sampled, passk, 4, support, prompts,
+                       intervals={"greedy_pass@1": iv(greedy, max(0, greedy - 0.2), min(1, greedy + 0.2), "wilson"),
+                                  "pass@1": iv(sampled, sampled - 0.1, sampled + 0.1),
+                                  "pass@k": iv(passk, passk - 0.1, min(1, passk + 0.1))})
 
 
 def stage(name, learner, greedy, sampled, passk, support, parts, dominant, change):
-    diag = {"dominant": dominant, "evidence": "made up", **dict(zip(("expansion", "reshaping", "attrition"), parts)),
-            "intervals": {role: iv(v, v - 0.05, v + 0.05, "paired-bootstrap")
-                          for role, v in zip(("expansion", "reshaping", "attrition", "change"), (*parts, sum(parts)))}}
-    return {"stage": name, "learner": learner, "scaffold": "none", **measured(greedy, sampled, passk, support),
-            "change": {"greedy_pass@1": iv(change, change - 0.1, change + 0.1, "paired-bootstrap"),
-                       "pass@1": iv(sum(parts), sum(parts) - 0.05, sum(parts) + 0.05, "paired-bootstrap")},
-            "diagnostics": diag, "trained": {"tasks": 40, "held_out": 0}}
+    roles = dict(zip(("expansion", "reshaping", "attrition"), parts))
+    diag = StageReport(prompts=200, pass1_before=sampled - sum(parts), pass1_after=sampled, support_before=support,
+                       support_after=support, expanded=("a",), lost=(), retained=support, reshaping_on_retained=0.0,
+                       intervals={role: iv(v, v - 0.05, v + 0.05, "paired-bootstrap")
+                                  for role, v in zip(("expansion", "reshaping", "attrition", "change"), (*parts, sum(parts)))},
+                       **roles)
+    assert diag.dominant == dominant
+    return StageRecord(name, learner, f"ckpt/{name}", measured(greedy, sampled, passk, support), measured(0.0, 0.0, 0.1, 1),
+                       {"greedy_pass@1": iv(change, change - 0.1, change + 0.1, "paired-bootstrap"),
+                        "pass@1": iv(sum(parts), sum(parts) - 0.05, sum(parts) + 0.05, "paired-bootstrap")},
+                       diag, TrainedCheck(40, 0))
 
 
 def run_folder(tmp_path, seed=None, shift=0.0):
-    report = {"pipeline": "demo", "eval": {"env": "envgym/Arithmetic-v0", "tasks": 10, "samples": 4}, "stopped": None,
-              "held_out": {"description": "10 distinct tasks of envgym/Arithmetic-v0, 1% of its task space of 713"},
-              "start": measured(0.0, 0.0, 0.1, 1),
-              "stages": [stage("sft", "sft", 0.4 + shift, 0.4, 0.7, 7, (0.4, 0.0, 0.0), "expansion", 0.4 + shift),
-                         stage("rlvr", "rlvr", 0.5, 0.5, 0.7, 7, (0.05, 0.1, -0.05), "reshaping", 0.1 - shift)],
-              "handoff_fidelity": {"best_of_n": iv(0.625, 0.4, 0.9, "bootstrap-ratio")},
-              "scaffolds": [{"scaffold": "none", "pass@1": 0.5}, {"scaffold": "best_of_n", "pass@1": 0.8}]}
-    if seed is not None:
-        report["seed"] = seed
+    held = HeldOutSummary("envgym/Arithmetic-v0", 10, 10, 713, 10, (0, 9),
+                          "10 distinct tasks of envgym/Arithmetic-v0, 1% of its task space of 713")
+    report = PipelineReport(
+        "demo", seed, measured(0.0, 0.0, 0.1, 1),
+        (stage("sft", "sft", 0.4 + shift, 0.4, 0.7, 7, (0.4, 0.0, 0.0), "expansion", 0.4 + shift),
+         stage("rlvr", "rlvr", 0.5, 0.5, 0.7, 7, (0.05, 0.1, -0.05), "reshaping", 0.1 - shift)),
+        EvalSettings("envgym/Arithmetic-v0", 10, 4), held,
+        scaffolds=(ScaffoldRow("none", 0.5), ScaffoldRow("best_of_n", 0.8)),
+        handoff_fidelity={"best_of_n": iv(0.625, 0.4, 0.9, "bootstrap-ratio")}).to_json()
     tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "report.json").write_text(json.dumps(report))
     for name, rewards in (("sft", [0.1, 0.3]), ("rlvr", [0.4, 0.6])):
@@ -60,8 +69,8 @@ def run_folder(tmp_path, seed=None, shift=0.0):
         {"scaffold": s, "tasks": 10, "samples": 1, "pass_at": {"1": p}, "mean_reward": p, "solved": int(10 * p),
          "cost": {"model_calls": c * 10}, "cost_per_solved": {"prompt_tokens": 30.0, "completion_tokens": 20.0,
                                                                "model_calls": c / p, "tool_calls": 0.0, "seconds": 0.1},
-         "intervals": {"pass@1": iv(p, p - 0.3, min(1.0, p + 0.2), "wilson"),
-                       "cost_per_solved.model_calls": iv(c / p, c / p - 0.5, None, "bootstrap-ratio")}}
+         "intervals": {"pass@1": iv(p, p - 0.3, min(1.0, p + 0.2), "wilson").to_dict(),
+                       "cost_per_solved.model_calls": iv(c / p, c / p - 0.5, math.inf, "bootstrap-ratio").to_dict()}}
         for s, p, c in (("none", 0.5, 1), ("best_of_n", 0.8, 4))]))
     return tmp_path
 
@@ -92,11 +101,8 @@ def test_a_leak_of_held_out_tasks_into_training_is_reported(tmp_path):
 def test_several_seeds_are_aggregated_with_claims(tmp_path):
     from envgym.claims import aggregate
 
-    runs = [json.loads((run_folder(tmp_path / f"seed-{s}", seed=s, shift=0.1 * s) / "report.json").read_text())
-            for s in (0, 1, 2)]
-    for seed, r in zip((0, 1, 2), runs):
-        r["seed"] = seed
-    (tmp_path / "report.json").write_text(json.dumps(aggregate(runs)))
+    runs = [read_report(run_folder(tmp_path / f"seed-{s}", seed=s, shift=0.1 * s) / "report.json") for s in (0, 1, 2)]
+    (tmp_path / "report.json").write_text(json.dumps(aggregate(runs).to_json()))
     md, page = write_report(tmp_path)
     text = md.read_text()
     assert "# Pipeline demo: 3 seeds" in text

@@ -123,6 +123,7 @@ def test_across_seeds_is_students_t():
 
 
 def test_interval_json_round_trip():
-    for iv in (Interval(0.5, 0.2, 0.8, "wilson"), Interval(2.0, 1.0, math.inf, "bootstrap-ratio")):
+    for iv in (Interval(0.5, 0.2, 0.8, "wilson"), Interval(2.0, 1.0, math.inf, "bootstrap-ratio"),
+               across_seeds([0.4])):  # one seed: unbounded on both sides, written as nulls
         assert Interval.from_dict(iv.to_dict()) == iv
     assert Interval(0.1, -0.2, 0.3, "paired-bootstrap").format(2) == "+0.10 [-0.20, +0.30]"
