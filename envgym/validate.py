@@ -92,7 +92,7 @@ def build(cls: type, values: Mapping[str, Any], place: str, *, join: str = ".") 
 
 
 def call_kwargs(fn: Callable[..., Any], values: Mapping[str, Any], place: str, *, skip: int = 0,
-                what: str = "key") -> dict[str, Any]:
+                what: str = "key", join: str = ".") -> dict[str, Any]:
     """Keyword arguments checked against ``fn``'s signature (its first ``skip`` parameters are not
     the user's); annotated ones are type-checked when the annotations resolve."""
     values = mapping(values, place)
@@ -105,7 +105,7 @@ def call_kwargs(fn: Callable[..., Any], values: Mapping[str, Any], place: str, *
         hints = typing.get_type_hints(fn.__init__ if inspect.isclass(fn) else fn)
     except Exception:  # noqa: BLE001 - a plugin's annotations that do not resolve only lose the type check
         hints = {}
-    return {key: value(v, hints[key], f"{place}.{key}") if key in hints else v for key, v in values.items()}
+    return {key: value(v, hints[key], f"{place}{join}{key}") if key in hints else v for key, v in values.items()}
 
 
 def model(given: Any, place: str) -> str:
@@ -155,7 +155,7 @@ def env(env_id: Any, kwargs: Mapping[str, Any], place: str) -> None:
     except Exception as exc:  # noqa: BLE001 - a plugin's entry point that does not import
         raise InputError(f"{place}: {env_id} cannot be imported (plugin {spec.plugin}): {type(exc).__name__}: {exc}") from None
     try:
-        call_kwargs(creator, kwargs, f"{place} ({env_id})", what="option")
+        call_kwargs(creator, kwargs, f"{place}: {env_id}", what="option", join=" option ")
     except (TypeError, ValueError) as exc:  # a signature inspect cannot read: the constructor decides
         if isinstance(exc, InputError):
             raise
