@@ -155,10 +155,11 @@ def env(env_id: Any, kwargs: Mapping[str, Any], place: str) -> None:
     except Exception as exc:  # noqa: BLE001 - a plugin's entry point that does not import
         raise InputError(f"{place}: {env_id} cannot be imported (plugin {spec.plugin}): {type(exc).__name__}: {exc}") from None
     try:
+        inspect.signature(creator)
+    except (TypeError, ValueError):
+        pass  # a signature inspect cannot read: the constructor decides
+    else:
         call_kwargs(creator, kwargs, f"{place}: {env_id}", what="option", join=" option ")
-    except (TypeError, ValueError) as exc:  # a signature inspect cannot read: the constructor decides
-        if isinstance(exc, InputError):
-            raise
     try:
         built = host().make(env_id, **kwargs)
     except Exception as exc:  # noqa: BLE001 - any refusal of a plugin's constructor becomes one line
