@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import json
+import typing
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -26,16 +27,48 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Column, Table
+from typer.core import TyperGroup
 
-from envgym import plugins
-from envgym.errors import EnvgymError
+try:  # typer 0.2x carries its own copy of click
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+except ImportError:  # pragma: no cover - older typer on click itself
+    from click.exceptions import ClickException, NoArgsIsHelpError
+
+from envgym import plugins, validate
+from envgym.errors import EnvgymError, InputError
 
 if TYPE_CHECKING:
     from envgym.results import PipelineReport, SeedsReport
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Verifiable environments for language-model agents.")
 out = Console()
 err = Console(stderr=True)
+
+
+class _OneLineErrors(TyperGroup):
+    """Usage errors (a missing option, a value out of range) as one line on stderr with exit code 2,
+    like every other refusal of this command, instead of click's usage block."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):  # type: ignore[override]
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except NoArgsIsHelpError as exc:
+            out.print(exc.ctx.get_help() if exc.ctx else str(exc), highlight=False, markup=False)
+            code = 2
+        except ClickException as exc:
+            command = exc.ctx.command_path if getattr(exc, "ctx", None) else "envgym"
+            err.print(f"[red]error:[/] {escape(exc.format_message())} (see `{command} --help`)", highlight=False,
+                      soft_wrap=True)
+            code = exc.exit_code
+        except typer.Abort:
+            err.print("aborted")
+            code = 1
+        raise SystemExit(code if isinstance(code, int) else 0)
+
+
+app = typer.Typer(cls=_OneLineErrors, add_completion=False, no_args_is_help=True,
+                  help="Verifiable environments for language-model agents.")
 
 
 @app.callback()
@@ -57,7 +90,8 @@ def _host() -> plugins.PluginHost:
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[red]error:[/] {escape(message)}", highlight=False)  # escaped: "['length', 'speed']" must survive
+    # one line however wide the terminal; escaped: "['length', 'speed']" must survive
+    err.print(f"[red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -78,11 +112,13 @@ def info(
 ) -> None:
     """Describe one environment: origin, options, verifier, probes and a sample prompt."""
     host = _host()
+    kwargs = _parse_kwargs(kw)
     try:
-        spec = host.env_spec(env_id)
-        env = host.make(env_id, **_parse_kwargs(kw))
-    except (EnvgymError, TypeError, ValueError) as exc:  # a constructor's refusal is one line, as in `run` and `check`
+        validate.env(env_id, kwargs, "--kw" if kwargs else "ENV_ID")
+    except InputError as exc:  # a constructor's refusal is one line, as in `run` and `check`
         _fail(str(exc))
+    spec = host.env_spec(env_id)
+    env = host.make(env_id, **kwargs)
     obs, reset_info = env.reset(seed=0)
     doc = inspect.getdoc(type(env)) or ""
     out.print(f"[bold]{spec.id}[/]  ({type(env).__module__}.{type(env).__name__}, plugin {spec.plugin})")
@@ -127,7 +163,7 @@ def plugins_cmd() -> None:
 def check(
     env_id: Annotated[Optional[str], typer.Argument(help="The environment to check.")] = None,
     all_envs: Annotated[bool, typer.Option("--all", help="Check every registered environment.")] = False,
-    seeds: Annotated[int, typer.Option(help="How many seeds the probes run on.")] = 5,
+    seeds: Annotated[int, typer.Option(min=1, help="How many seeds the probes run on.")] = 5,
 ) -> None:
     """Run Gymnasium's env checker, seeded determinism, gold and hack probes. Exit 1 on failure."""
     from envgym.check import check_environment
@@ -189,7 +225,7 @@ def run(
     env_id: str,
     policy: Annotated[str, typer.Option(help="scripted (the environment's gold policy) or random.")] = "scripted",
     episodes: Annotated[int, typer.Option(min=1)] = 5,
-    seed: Annotated[int, typer.Option(help="Seed of the first episode; the others follow.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the first episode; the others follow.")] = 0,
     kw: Annotated[Optional[list[str]], typer.Option("--kw", help="Environment option KEY=VALUE (repeatable); VALUE is "
                                                     "JSON, or true/false/none in any case, or text.")] = None,
     show: Annotated[bool, typer.Option(help="Print each episode's transcript.")] = False,
@@ -200,10 +236,12 @@ def run(
     if policy not in SCRIPTED_POLICIES:
         _fail(f"--policy must be one of {', '.join(SCRIPTED_POLICIES)}, got {policy!r} (model policies come with `envgym eval`)")
     host = _host()
+    kwargs = _parse_kwargs(kw)
     try:
-        env = host.make(env_id, **_parse_kwargs(kw))
-    except (EnvgymError, TypeError, ValueError) as exc:
+        validate.env(env_id, kwargs, "--kw" if kwargs else "ENV_ID")
+    except InputError as exc:
         _fail(str(exc))
+    env = host.make(env_id, **kwargs)
     table = Table("seed", "task", "turns", "reward", "correct", "reason", title=f"{env_id} with the {policy} policy")
     results = []
     for s in range(seed, seed + episodes):
@@ -231,6 +269,7 @@ def new(
     from envgym.template import write_plugin
 
     try:
+        validate.out_dir(directory, "--dir")
         names, written = write_plugin(name, directory, namespace=namespace, force=force)
     except EnvgymError as exc:
         _fail(str(exc))
@@ -249,7 +288,7 @@ def train(
     out_dir: Annotated[Path, typer.Option("--out", help="Run folder: checkpoint, metrics, rollouts.")] = Path("runs/train"),
     steps: Annotated[int, typer.Option(min=1)] = 100,
     lr: Annotated[float, typer.Option(help="AdamW learning rate.")] = 1e-3,
-    seed: Annotated[int, typer.Option()] = 0,
+    seed: Annotated[int, typer.Option(min=0)] = 0,
     kw: Annotated[Optional[list[str]], typer.Option("--kw", help="Environment option KEY=VALUE (repeatable); VALUE is "
                                                     "JSON, or true/false/none in any case, or text.")] = None,
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="Learner setting KEY=VALUE (repeatable).")] = None,
@@ -261,26 +300,15 @@ def train(
 ) -> None:
     """Train a policy on an environment with a learner; checkpoints are plain Hugging Face directories."""
     from envgym.learn import distributed
-    from envgym.learn.trainer import TrainConfig, Trainer
+    from envgym.learn.trainer import Trainer
 
-    host = _host()
-    try:
-        host.env_spec(env)
-        host.component("learner", learner)
-    except EnvgymError as exc:
-        _fail(str(exc))
+    _host()
+    config = _train_config(env, learner, model, policy, out_dir, steps, lr, seed, kw, set_, opt, ray)
     if (out_dir / "checkpoint").exists() and not resume:
         _fail(f"{out_dir} holds a checkpoint from an earlier run; pass --resume to continue it, or choose another --out")
     if nproc > 1 and not distributed.launched():
         raise typer.Exit(_torchrun(nproc))
-    extra = _parse_kwargs(opt, "--opt")
-    unknown = sorted(set(extra) - {f.name for f in dataclasses.fields(TrainConfig)})
-    if unknown:
-        _fail(f"--opt: TrainConfig has no field {', '.join(unknown)}; see `envgym learners --train-config`")
     try:
-        config = TrainConfig(env=env, learner=learner, learner_config=_parse_kwargs(set_, "--set") or None, model=model,
-                             policy=policy, output_dir=str(out_dir), env_kwargs=_parse_kwargs(kw), steps=steps, lr=lr,
-                             seed=seed, ray_address=ray, **extra)
         trainer = Trainer(config)
     except (EnvgymError, TypeError, ValueError, FileNotFoundError) as exc:
         _fail(str(exc))
@@ -296,6 +324,35 @@ def train(
     shown = {k: v for k, v in metrics.items() if k.startswith("eval_") or k in ("step", "loss", "reward")}
     out.print(" ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items()))
     out.print(f"checkpoint: {out_dir / 'checkpoint'}  metrics: {out_dir / 'metrics.jsonl'}")
+
+
+# TrainConfig fields with a flag of their own in `envgym train`, so not for --opt
+_TRAIN_FLAGS = ("env", "learner", "learner_config", "model", "policy", "output_dir", "env_kwargs", "steps", "lr", "seed",
+                "ray_address")
+
+
+def _train_config(env: str, learner: str, model: str, policy: str, out_dir: Path, steps: int, lr: float, seed: int,
+                  kw: list[str] | None, set_: list[str] | None, opt: list[str] | None, ray: str | None):
+    """The run's TrainConfig, every value checked (the environment built once with --kw, the
+    learner's settings against its config) before a model loads."""
+    from envgym.learn.learners import learner_config
+    from envgym.learn.trainer import TrainConfig
+
+    env_kwargs, settings, extra = _parse_kwargs(kw), _parse_kwargs(set_, "--set"), _parse_kwargs(opt, "--opt")
+    try:
+        validate.component("learner", learner, "--learner")
+        validate.value(policy, typing.get_type_hints(TrainConfig)["policy"], "--policy")
+        validate.model(model, "--model")
+        validate.out_dir(out_dir, "--out")
+        validate.env(env, env_kwargs, "--kw" if env_kwargs else "--env")
+        settings = validate.fields(learner_config(learner), settings, "--set", join=" ")
+        validate.build(learner_config(learner), settings, f"--set (learner {learner})", join=" ")
+        extra = validate.fields(TrainConfig, extra, "--opt", exclude=_TRAIN_FLAGS, join=" ")
+        return validate.build(TrainConfig, dict(env=env, learner=learner, learner_config=settings or None, model=model,
+                                                policy=policy, output_dir=str(out_dir), env_kwargs=env_kwargs, steps=steps,
+                                                lr=lr, seed=seed, ray_address=ray, **extra), "envgym train")
+    except InputError as exc:
+        _fail(str(exc))
 
 
 def _torchrun(nproc: int) -> int:
@@ -350,6 +407,11 @@ def eval_cmd(
     model: Annotated[str, typer.Option(help="A model directory (a checkpoint), 'tiny', or the served model's name for openai.")] = "tiny",
     policy: Annotated[str, typer.Option(help="hf, vllm, or openai (an OpenAI-compatible server at --base-url).")] = "hf",
     base_url: Annotated[Optional[str], typer.Option(help="The server for --policy openai, e.g. http://localhost:8000/v1.")] = None,
+    api_key_env: Annotated[Optional[str], typer.Option(help="For --policy openai: the environment variable holding the API "
+                                                       "key (default OPENAI_API_KEY; none set sends 'EMPTY', as a local "
+                                                       "vLLM server expects). The key is never printed.")] = None,
+    tokenizer: Annotated[Optional[str], typer.Option(help="For --policy openai: the served model's tokenizer (a folder, or a "
+                                                     "name in the local Hugging Face cache); default: --model.")] = None,
     scaffold: Annotated[Optional[list[str]], typer.Option("--scaffold", help="none, best_of_n, self_refine, tool_loop (repeatable).")] = None,
     scaffold_kw: Annotated[Optional[list[str]], typer.Option("--scaffold-kw", help="SCAFFOLD.KEY=VALUE, e.g. best_of_n.n=8.")] = None,
     tasks: Annotated[int, typer.Option(min=1, help="Held-out tasks.")] = 50,
@@ -362,29 +424,22 @@ def eval_cmd(
     """Evaluate a policy on held-out tasks, bare and under scaffolds, with cost per solved task."""
     from envgym.evaluate import evaluate_scaffolds, table
 
-    host = _host()
+    _host()
+    names = scaffold or ["none"]
+    env_kwargs = _parse_kwargs(kw)
     try:
-        host.env_spec(env)
-        names = scaffold or ["none"]
-        for name in names:
-            host.component("scaffold", name)
-    except EnvgymError as exc:
+        validate.env(env, env_kwargs, "--kw" if env_kwargs else "--env")
+        per_scaffold = _scaffold_kwargs(names, scaffold_kw)
+        if json_out is not None:
+            validate.out_file(json_out, "--json")
+    except InputError as exc:
         _fail(str(exc))
-    per_scaffold: dict[str, dict] = {}
-    for item in scaffold_kw or []:
-        target, _, setting = item.partition(".")
-        if not setting:
-            _fail(f"--scaffold-kw takes SCAFFOLD.KEY=VALUE, got {item!r}")
-        per_scaffold.setdefault(target, {}).update(_parse_kwargs([setting]))
-    try:
-        engine = _eval_policy(policy, model, base_url)
-    except (EnvgymError, TypeError, ValueError, FileNotFoundError, ImportError) as exc:
-        _fail(str(exc))
+    engine = _eval_policy(policy, model, base_url, api_key_env, tokenizer)
     try:
         results = evaluate_scaffolds(engine, env, names, per_scaffold, tasks=tasks, samples=samples,
-                                     max_tokens=max_tokens, env_kwargs=_parse_kwargs(kw), progress=True)
-    except (TypeError, ValueError) as exc:
-        _fail(str(exc))
+                                     max_tokens=max_tokens, env_kwargs=env_kwargs, progress=True)
+    except (EnvgymError, TypeError, ValueError, RuntimeError) as exc:  # the openai policy names its server in a RuntimeError
+        _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     finally:
         if hasattr(engine, "close"):
             engine.close()
@@ -395,22 +450,71 @@ def eval_cmd(
         out.print(f"results: {json_out}")
 
 
-def _eval_policy(backend: str, model: str, base_url: str | None):
+def _scaffold_kwargs(names: list[str], items: list[str] | None) -> dict[str, dict]:
+    """--scaffold NAME values checked against the registry, --scaffold-kw SCAFFOLD.KEY=VALUE against
+    that scaffold's signature."""
+    import envgym
+    from envgym.registry import resolve
+
+    for name in names:
+        validate.component("scaffold", name, "--scaffold")
+    per_scaffold: dict[str, dict] = {}
+    for item in items or []:
+        target, _, setting = item.partition(".")
+        if not setting or "=" not in setting:
+            raise InputError(f"--scaffold-kw takes SCAFFOLD.KEY=VALUE (e.g. best_of_n.n=8), got {item!r}")
+        if target not in names:
+            raise InputError(f"--scaffold-kw {item!r}: {target!r} is not a --scaffold of this run"
+                             f"{validate.nearest(target, names)}; scaffolds: {', '.join(names)}")
+        per_scaffold.setdefault(target, {}).update(_parse_kwargs([setting], "--scaffold-kw"))
+    for target, kwargs in per_scaffold.items():
+        factory = resolve(envgym.plugins.host().component("scaffold", target).factory)
+        per_scaffold[target] = validate.call_kwargs(factory, kwargs, f"--scaffold-kw {target}", skip=1, what="option")
+    return per_scaffold
+
+
+def _eval_policy(backend: str, model: str, base_url: str | None, api_key_env: str | None, tokenizer: str | None):
+    """The engine --policy names, its inputs checked first; the openai one checks its server answers."""
+    import os
+
     import envgym
 
+    if backend not in ("hf", "vllm", "openai"):
+        _fail(f"--policy must be hf, vllm or openai, got {backend!r}{validate.nearest(backend, ['hf', 'vllm', 'openai'])}")
+    if backend != "openai" and (base_url or api_key_env or tokenizer):
+        _fail(f"--base-url, --api-key-env and --tokenizer are for --policy openai, not {backend}")
     if backend == "openai":
         if base_url is None:
-            _fail("--policy openai needs --base-url (an OpenAI-compatible server)")
-        return envgym.make_policy("openai", base_url=base_url, model=model)
-    if backend not in ("hf", "vllm"):
-        _fail(f"--policy must be hf, vllm or openai, got {backend!r}")
+            _fail("--policy openai needs --base-url (an OpenAI-compatible server, e.g. http://localhost:8000/v1)")
+        name = api_key_env or "OPENAI_API_KEY"
+        if api_key_env is not None and not os.environ.get(api_key_env):
+            _fail(f"--api-key-env {api_key_env}: that environment variable is not set (or empty)")
+        try:
+            validate.url(base_url, "--base-url")
+            engine = envgym.make_policy("openai", base_url=base_url, model=model, api_key=os.environ.get(name) or "EMPTY",
+                                        tokenizer=tokenizer, require_tokenizer=True)
+        except (EnvgymError, ImportError) as exc:
+            _fail(str(exc))
+        try:
+            engine.check_server()
+        except EnvgymError as exc:
+            engine.close()
+            _fail(str(exc))
+        return engine
+    try:
+        validate.model(model, "--model")
+    except InputError as exc:
+        _fail(str(exc))
     if model == "tiny" and backend != "hf":
         _fail("--model tiny works with --policy hf; save it first (envgym.models.save_tiny) for vllm")
-    if backend == "hf":
-        from envgym.models import hf_policy
+    try:
+        if backend == "hf":
+            from envgym.models import hf_policy
 
-        return hf_policy(model)
-    return envgym.make_policy(backend, model)
+            return hf_policy(model)
+        return envgym.make_policy(backend, model)
+    except (EnvgymError, TypeError, ValueError, OSError, ImportError) as exc:
+        _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
 pipeline_app = typer.Typer(no_args_is_help=True, help="Multi-stage training with per-stage diagnostics.")
@@ -429,10 +533,16 @@ def pipeline_run(
     from envgym.results import SeedsReport
 
     _host()
+    if config.is_dir():
+        _fail(f"{config} is a folder; give the pipeline's YAML file")
     if not config.is_file():
         _fail(f"{config}: no such pipeline file")
     try:
-        spec = pipeline.load(config, seeds=seeds)
+        validate.out_dir(out_dir, "--out")
+        spec = pipeline.load(config, seeds=seeds)  # the whole file, every stage, before any work
+    except InputError as exc:
+        _fail(str(exc))
+    try:
         report = pipeline.run(spec, out_dir)
     except (EnvgymError, TypeError, ValueError, FileNotFoundError) as exc:
         _fail(str(exc))

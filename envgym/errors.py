@@ -40,3 +40,8 @@ class CheckpointError(EnvgymError, RuntimeError):
 
 class CheckFailed(EnvgymError):
     """An environment failed one of ``envgym check``'s checks (the message says which and why)."""
+
+
+class InputError(EnvgymError, ValueError):
+    """A command-line value or config field that cannot be used: the message names the place, the field
+    and the fix (``envgym.validate`` raises it before any work starts)."""

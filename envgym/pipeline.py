@@ -48,8 +48,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from envgym import validate
 from envgym.diagnostics import Outcomes, compare
-from envgym.errors import EnvgymError
+from envgym.errors import InputError
 from envgym.heldout import HeldOut, held_out
 from envgym.models import hf_policy
 from envgym.results import (EvalSettings, HeldOutSummary, Measurement, PipelineReport, ScaffoldRow, SeedsReport,
@@ -57,8 +58,8 @@ from envgym.results import (EvalSettings, HeldOutSummary, Measurement, PipelineR
 from envgym.stats import Interval, paired_difference, ratio_interval, wilson
 
 
-class PipelineError(EnvgymError):
-    """A pipeline config that cannot run, named with the fix."""
+class PipelineError(InputError):
+    """A pipeline config that cannot run, named with the stage, the field and the fix."""
 
 
 @dataclass(frozen=True)
@@ -93,85 +94,182 @@ class Pipeline:
     stage's). For consolidation: the teacher under its scaffold against the consolidated bare policy."""
 
 
-GATES = {"max_attrition", "min_pass1"}
-TOP_LEVEL = {"name", "model", "env", "env_kwargs", "eval", "stages", "seed", "seeds"}
+GATES = ("max_attrition", "min_pass1")
+TOP_LEVEL = ("name", "model", "env", "env_kwargs", "eval", "stages", "seed", "seeds")
+EVAL_KEYS = ("tasks", "samples", "max_tokens", "env", "env_kwargs", "scaffolds", "scaffold_kwargs", "scaffold_stages")
+STAGE_SETS = {"env": "the stage's env:", "env_kwargs": "the stage's env_kwargs:", "learner": "the stage's learner:",
+              "learner_config": "the stage's settings:", "steps": "the stage's steps:", "lr": "the stage's lr:",
+              "scaffold": "the stage's scaffold:", "scaffold_kwargs": "eval.scaffold_kwargs", "model": "the top-level model:",
+              "seed": "the top-level seed: or seeds:", "output_dir": "pipeline run --out"}
+"""TrainConfig fields a stage (or the pipeline) sets itself, so its ``train:`` may not: where each is set."""
 STAGE_REF = "stage:"
+STAGE_EXAMPLE = "{name: sft, learner: sft, steps: 100}"
 
 
 def load(path: str | Path, seeds: int | None = None) -> Pipeline:
-    """Read and check a pipeline YAML file; errors name the stage and field. ``seeds``: run seeds
-    0..N-1, in place of the file's."""
+    """Read and check a whole pipeline file, every stage, before any work: each error is one line
+    that names the file, the stage and the field. ``seeds``: run seeds 0..N-1, in place of the file's."""
+    try:
+        return _load(path, _read(path), seeds)
+    except PipelineError:
+        raise
+    except InputError as exc:
+        raise PipelineError(f"{path}: {exc}") from None
+
+
+def _read(path: str | Path) -> Any:
     import yaml
 
-    raw = yaml.safe_load(Path(path).read_text())
-    if not isinstance(raw, dict) or not raw.get("stages"):
-        raise PipelineError(f"{path}: a pipeline needs a 'stages' list (see envgym.pipeline)")
-    unknown = sorted(set(raw) - TOP_LEVEL)
-    if unknown:
-        raise PipelineError(f"{path}: unknown top-level keys {unknown}; known: {sorted(TOP_LEVEL)}")
-    stages = _stages(path, raw)
-    ev = dict(raw.get("eval", {}))
-    return Pipeline(raw.get("name", Path(path).stem), str(raw.get("model", "tiny")), stages,
-                    int(ev.get("tasks", 100)), int(ev.get("samples", 4)), int(ev.get("max_tokens", 64)),
-                    ev.get("env", stages[0].env), dict(ev.get("env_kwargs", stages[0].env_kwargs)),
-                    _seeds(path, raw, seeds), tuple(ev.get("scaffolds", ())), dict(ev.get("scaffold_kwargs", {})),
-                    _scaffold_stages(path, ev, stages))
+    try:
+        return yaml.safe_load(Path(path).read_text())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PipelineError(f"{path}: cannot read it ({exc})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        hint = "; indent with spaces, not tabs" if "\\t" in problem else ""
+        raise PipelineError(f"{path}: not valid YAML{where}: {problem}{hint}") from None
 
 
-def _scaffold_stages(path: str | Path, ev: Mapping[str, Any], stages: tuple[Stage, ...]) -> dict[str, str]:
-    chosen = dict(ev.get("scaffold_stages", {}))
+def _load(path: str | Path, raw: Any, seeds: int | None) -> Pipeline:
+    raw = validate.mapping(raw, "the file", "name: ..., env: ..., stages: [...]")
+    validate.known_keys(raw, TOP_LEVEL, "top level")
+    if "stages" not in raw:
+        raise InputError(f"a pipeline needs a 'stages' list, e.g. stages: [{STAGE_EXAMPLE}] (see docs/pipelines.md)")
+    name = validate.value(raw.get("name", Path(path).stem), str, "name")
+    model = validate.model(raw.get("model", "tiny"), "model")
+    built: set[str] = set()
+    stages = _stages(raw, built)
+    ev = validate.mapping(raw.get("eval"), "eval", "{tasks: 100, samples: 4}")
+    validate.known_keys(ev, EVAL_KEYS, "eval")
+    counts = {key: _positive(ev.get(key, default), f"eval.{key}") for key, default in
+              (("tasks", 100), ("samples", 4), ("max_tokens", 64))}
+    eval_env = ev.get("env", stages[0].env)
+    eval_env_kwargs = dict(validate.mapping(ev.get("env_kwargs", stages[0].env_kwargs), "eval.env_kwargs"))
+    _env(eval_env, eval_env_kwargs, "eval.env", built)
+    scaffolds = validate.value(ev.get("scaffolds", []), list, "eval.scaffolds")
+    for i, scaffold in enumerate(scaffolds):
+        validate.component("scaffold", scaffold, f"eval.scaffolds[{i}]")
+    scaffold_kwargs = _scaffold_kwargs(ev.get("scaffold_kwargs"), [*scaffolds, *(s.scaffold for s in stages)])
+    return Pipeline(name, model, stages, counts["tasks"], counts["samples"], counts["max_tokens"], eval_env,
+                    eval_env_kwargs, _seeds(raw, seeds), tuple(scaffolds), scaffold_kwargs,
+                    _scaffold_stages(ev, scaffolds, stages))
+
+
+def _positive(given: Any, place: str) -> int:
+    number = validate.value(given, int, place)
+    if number < 1:
+        raise InputError(f"{place} must be at least 1, got {number}")
+    return number
+
+
+def _env(env_id: Any, kwargs: Mapping[str, Any], place: str, built: set[str]) -> None:
+    """``validate.env`` once per environment and options in a file (each builds the environment)."""
+    key = repr((env_id, sorted(kwargs.items())))
+    if key not in built:
+        validate.env(env_id, kwargs, place)
+        built.add(key)
+
+
+def _scaffold_kwargs(given: Any, scaffolds: list[str]) -> dict[str, dict[str, Any]]:
+    import envgym
+    from envgym.registry import resolve
+
+    chosen = validate.mapping(given, "eval.scaffold_kwargs", "{best_of_n: {n: 4}}")
+    validate.known_keys(chosen, sorted(set(scaffolds)), "eval.scaffold_kwargs (for the scaffolds this pipeline runs)", "scaffold")
+    out = {}
+    for scaffold, kwargs in chosen.items():
+        factory = resolve(envgym.plugins.host().component("scaffold", scaffold).factory)
+        out[scaffold] = validate.call_kwargs(factory, kwargs, f"eval.scaffold_kwargs.{scaffold}", skip=1, what="option")
+    return out
+
+
+def _scaffold_stages(ev: Mapping[str, Any], scaffolds: list[str], stages: tuple[Stage, ...]) -> dict[str, str]:
+    chosen = validate.mapping(ev.get("scaffold_stages"), "eval.scaffold_stages", "{tool_loop: teacher}")
     names = [s.name for s in stages]
     for scaffold, stage in chosen.items():
-        if scaffold not in ev.get("scaffolds", ()):
-            raise PipelineError(f"{path}: eval.scaffold_stages names {scaffold!r}, which is not in eval.scaffolds")
+        if scaffold not in scaffolds:
+            raise InputError(f"eval.scaffold_stages names {scaffold!r}, which is not in eval.scaffolds{validate.nearest(scaffold, scaffolds)}")
         if stage not in names:
-            raise PipelineError(f"{path}: eval.scaffold_stages.{scaffold} = {stage!r} is no stage; stages: {names}")
-    return chosen
+            raise InputError(f"eval.scaffold_stages.{scaffold} = {stage!r} is no stage{validate.nearest(str(stage), names)}; "
+                             f"stages: {names}")
+    return dict(chosen)
 
 
-def _seeds(path: str | Path, raw: Mapping[str, Any], override: int | None) -> tuple[int, ...]:
+def _seeds(raw: Mapping[str, Any], override: int | None) -> tuple[int, ...]:
     if override is not None:
         if override < 1:
-            raise PipelineError(f"--seeds must be at least 1, got {override}")
+            raise InputError(f"--seeds must be at least 1, got {override}")
         return tuple(range(override))
     if "seed" in raw and "seeds" in raw:
-        raise PipelineError(f"{path}: give 'seed' (one run) or 'seeds' (a list), not both")
+        raise InputError("give 'seed' (one run) or 'seeds' (a list), not both")
     if "seeds" in raw:
         seeds = raw["seeds"]
-        if not isinstance(seeds, list) or not seeds or not all(isinstance(s, int) for s in seeds) or len(set(seeds)) < len(seeds):
-            raise PipelineError(f"{path}: 'seeds' must be a list of distinct integers, e.g. [0, 1, 2]; got {seeds!r}")
+        if (not isinstance(seeds, list) or not seeds or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0
+                                                               for s in seeds) or len(set(seeds)) < len(seeds)):
+            raise InputError(f"'seeds' must be a list of distinct integers from 0, e.g. [0, 1, 2]; got {seeds!r}")
         return tuple(seeds)
-    return (int(raw.get("seed", 0)),)
+    seed = validate.value(raw.get("seed", 0), int, "seed")
+    if seed < 0:
+        raise InputError(f"seed must be 0 or more, got {seed}")
+    return (seed,)
 
 
-def _stages(path: str | Path, raw: Mapping[str, Any]) -> tuple[Stage, ...]:
-    stage_fields = {f.name for f in dataclasses.fields(Stage)}
+def _stages(raw: Mapping[str, Any], built: set[str]) -> tuple[Stage, ...]:
+    items = raw["stages"]
+    if not isinstance(items, list) or not items:
+        raise InputError(f"'stages' must be a list of stages like [{STAGE_EXAMPLE}], got {items!r}"[:200])
     stages: list[Stage] = []
-    for i, item in enumerate(raw["stages"]):
-        label = f"{path}: stage {i + 1} ({item.get('name', '?')})"
-        bad = sorted(set(item) - stage_fields)
-        if bad:
-            raise PipelineError(f"{label}: unknown keys {bad}; known: {sorted(stage_fields)}")
-        for required in ("name", "learner", "steps"):
-            if required not in item:
-                raise PipelineError(f"{label}: '{required}' is required")
-        if item["name"] in {s.name for s in stages}:
-            raise PipelineError(f"{label}: the name {item['name']!r} is used twice")
-        env = item.get("env", raw.get("env"))
-        if not env:
-            raise PipelineError(f"{label}: no 'env' (set one for the stage or at the top)")
-        bad_gates = sorted(set(item.get("gate", {})) - GATES)
-        if bad_gates:
-            raise PipelineError(f"{label}: unknown gates {bad_gates}; known: {sorted(GATES)}")
-        for key, value in dict(item.get("settings", {})).items():
-            if isinstance(value, str) and value.startswith(STAGE_REF) and value[len(STAGE_REF):] not in {s.name for s in stages}:
-                raise PipelineError(f"{label}: settings.{key} = {value!r} names no earlier stage; "
-                                    f"earlier stages: {[s.name for s in stages]}")
-        stages.append(Stage(item["name"], item["learner"], int(item["steps"]), env,
-                            dict(item.get("env_kwargs", raw.get("env_kwargs", {}))), float(item.get("lr", 1e-3)),
-                            dict(item.get("settings", {})), dict(item.get("train", {})), dict(item.get("gate", {})),
-                            str(item.get("scaffold", "none"))))
+    for i, item in enumerate(items):
+        label = f"stage {i + 1}"
+        if isinstance(item, Mapping) and isinstance(item.get("name"), str):
+            label += f" ({item['name']})"
+        stages.append(_stage(raw, item, label, stages, built))
     return tuple(stages)
+
+
+def _stage(raw: Mapping[str, Any], item: Any, label: str, earlier: list[Stage], built: set[str]) -> Stage:
+    """One stage, every field checked: its learner's settings, TrainConfig fields, environment, gates."""
+    from envgym.learn.learners import learner_config
+    from envgym.learn.trainer import TrainConfig
+
+    item = validate.mapping(item, label, STAGE_EXAMPLE)
+    validate.known_keys(item, [f.name for f in dataclasses.fields(Stage)], label)
+    for required in ("name", "learner", "steps"):
+        if required not in item:
+            raise InputError(f"{label}: '{required}' is required, e.g. {STAGE_EXAMPLE}")
+    name = validate.value(item["name"], str, f"{label}: name")
+    if not name or name in (".", "..", "start") or "/" in name or "\\" in name:
+        raise InputError(f"{label}: name {name!r} cannot be a run folder; use letters, digits, - and _ (not 'start')")
+    if name in {s.name for s in earlier}:
+        raise InputError(f"{label}: the name {name!r} is used twice")
+    learner = validate.component("learner", item["learner"], f"{label}: learner")
+    steps = _positive(item["steps"], f"{label}: steps")
+    env = item.get("env", raw.get("env"))
+    if not env:
+        raise InputError(f"{label}: no 'env' (set one for the stage or at the top)")
+    env_kwargs = dict(validate.mapping(item.get("env_kwargs", raw.get("env_kwargs")), f"{label}: env_kwargs"))
+    _env(env, env_kwargs, f"{label}: env", built)
+    lr = validate.value(item.get("lr", 1e-3), float, f"{label}: lr")
+    scaffold = validate.component("scaffold", item.get("scaffold", "none"), f"{label}: scaffold")
+    settings = dict(validate.mapping(item.get("settings"), f"{label}: settings"))
+    names = [s.name for s in earlier]
+    for key, value in settings.items():
+        if isinstance(value, str) and value.startswith(STAGE_REF) and value[len(STAGE_REF):] not in names:
+            raise InputError(f"{label}: settings.{key} = {value!r} names no earlier stage; earlier stages: {names}")
+    settings = validate.fields(learner_config(learner), settings, f"{label}: settings")
+    validate.build(learner_config(learner), settings, f"{label}: settings")
+    train_given = validate.mapping(item.get("train"), f"{label}: train", "{max_tokens: 64}")
+    for key in train_given:
+        if key in STAGE_SETS:
+            raise InputError(f"{label}: train.{key} is set by {STAGE_SETS[key]}, not under train:")
+    train = validate.fields(TrainConfig, train_given, f"{label}: train", exclude=STAGE_SETS)
+    validate.build(TrainConfig, {"env": env, "steps": steps, "lr": lr, **train}, label)
+    gate = validate.mapping(item.get("gate"), f"{label}: gate", "{max_attrition: 0.05}")
+    validate.known_keys(gate, GATES, f"{label}: gate", "gate")
+    gate = {key: validate.value(v, float, f"{label}: gate.{key}") for key, v in gate.items()}
+    return Stage(name, learner, steps, env, env_kwargs, lr, settings, train, gate, scaffold)
 
 
 def run(pipeline: Pipeline, out: str | Path, progress: bool = True) -> PipelineReport | SeedsReport:
@@ -198,8 +296,6 @@ def run(pipeline: Pipeline, out: str | Path, progress: bool = True) -> PipelineR
 
 def run_seed(pipeline: Pipeline, seed: int, out: Path, progress: bool = True) -> PipelineReport:
     """One whole run of the pipeline with ``seed``; its report goes to ``out/report.json``."""
-    from envgym.learn.trainer import TrainConfig
-
     out.mkdir(parents=True, exist_ok=True)
     partition = held_out(pipeline.eval_env, pipeline.eval_env_kwargs, pipeline.eval_tasks)
     measure = _Measure(pipeline, seed, partition, progress)
@@ -208,11 +304,7 @@ def run_seed(pipeline: Pipeline, seed: int, out: Path, progress: bool = True) ->
     records: list[StageRecord] = []
     stopped: Stopped | None = None
     checkpoints: dict[str, str] = {}
-    fields = {f.name for f in dataclasses.fields(TrainConfig)}
-    for stage in pipeline.stages:
-        bad = sorted(set(stage.train) - fields)
-        if bad:
-            raise PipelineError(f"stage {stage.name}: 'train' has unknown TrainConfig fields {bad}")
+    for stage in pipeline.stages:  # load() checked every field of every stage
         done = out / stage.name / "stage.json"
         if done.exists():
             record = StageRecord.from_json(json.loads(done.read_text()))
@@ -253,9 +345,9 @@ def _train(pipeline: Pipeline, stage: Stage, seed: int, model: str, folder: Path
                 for k, v in stage.settings.items()}
     trainer = Trainer(TrainConfig(env=stage.env, env_kwargs=dict(stage.env_kwargs), learner=stage.learner,
                                   learner_config=settings or None, model=model, steps=stage.steps, lr=stage.lr,
-                                  seed=seed, output_dir=str(folder / "train"), progress=progress,
+                                  seed=seed, output_dir=str(folder / "train"),
                                   scaffold=stage.scaffold, scaffold_kwargs=dict(pipeline.scaffold_kwargs.get(stage.scaffold, {})),
-                                  **train))
+                                  **{"progress": progress, **train}))  # the stage's own train.progress wins
     try:
         trainer.train()
     finally:

@@ -96,13 +96,13 @@ def test_config_errors_name_the_stage_and_field(tmp_path):
         stages:
           - {name: a, learner: sft, steps: 1, stepz: 2}
     """))
-    with pytest.raises(PipelineError, match=r"stage 1 \(a\): unknown keys \['stepz'\]"):
+    with pytest.raises(PipelineError, match=r"stage 1 \(a\): unknown key 'stepz' \(did you mean 'steps'\?\)"):
         load(bad)
     bad.write_text("stages:\n  - {name: a, learner: sft, steps: 1}\n")
     with pytest.raises(PipelineError, match="no 'env'"):
         load(bad)
-    bad.write_text("env: x\nstages:\n  - {name: a, learner: sft, steps: 1, gate: {max_loss: 1}}\n")
-    with pytest.raises(PipelineError, match="unknown gates"):
+    bad.write_text("env: envgym/Arithmetic-v0\nstages:\n  - {name: a, learner: sft, steps: 1, gate: {max_loss: 1}}\n")
+    with pytest.raises(PipelineError, match="unknown gate 'max_loss'"):
         load(bad)
 
 

@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Literal
 
 import torch
 
-from envgym.learn.advantages import compute_advantages
+from envgym.learn.advantages import ADVANTAGES, compute_advantages
 from envgym.learn.context import LearnerContext
 from envgym.learn.sequences import Batch, Sample, pad, sample
 from envgym.learn.traces import consolidated, gold_traces, load_traces, retokenize
@@ -84,6 +84,13 @@ def _outcomes(trajectories: Sequence[Trajectory]) -> dict[str, float]:
 # ---- sft ---------------------------------------------------------------------------------------
 
 
+def _at_least(config: Any, minimum: int, *names: str) -> None:
+    """Range checks of a learner config: each named field at least ``minimum``."""
+    for name in names:
+        if getattr(config, name) < minimum:
+            raise ValueError(f"{type(config).__name__}.{name} must be at least {minimum}, got {getattr(config, name)}")
+
+
 @dataclass
 class SFTConfig:
     source: str = "gold"
@@ -94,6 +101,9 @@ class SFTConfig:
     """Traces per optimizer step."""
     verified_only: bool = True
     """Train only on traces marked correct (by the verifier in a store, by a ``correct`` column in a dataset)."""
+
+    def __post_init__(self) -> None:
+        _at_least(self, 1, "examples_per_step")
 
 
 class SFT(Learner):
@@ -158,6 +168,10 @@ class RLVRConfig:
     """With dynamic sampling, the most rounds of fresh tasks per step."""
     overlong: Literal["mask", "none"] = "mask"
     """``mask``: completions cut off by ``max_tokens`` count in no loss term (overlong masking)."""
+
+    def __post_init__(self) -> None:
+        _at_least(self, 1, "prompts_per_step", "group_size", "max_sampling_rounds")
+        ADVANTAGES.lookup(self.advantage)
 
 
 class RLVR(Learner):
@@ -369,6 +383,10 @@ class RefineConfig:
     distinct: bool = True
     """Keep each distinct verified answer to a task once (identical samples would weigh it several times)."""
 
+    def __post_init__(self) -> None:
+        _at_least(self, 1, "prompts_per_step", "group_size")
+        _at_least(self, 0, "max_revisions")
+
 
 class Refine(Learner):
     """Self-refinement consolidated into the bare policy (ReST-EM with STaR rationalisation):
@@ -442,6 +460,9 @@ class DistillConfig:
     teacher_temperature: float | None = None
     """Off-policy: the teacher's sampling temperature (None: the run's ``temperature``; 0: greedy, its best
     answer to each task)."""
+
+    def __post_init__(self) -> None:
+        _at_least(self, 1, "prompts_per_step", "samples_per_prompt")
 
 
 class Distill(Learner):

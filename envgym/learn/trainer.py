@@ -161,9 +161,17 @@ class TrainConfig:
     """``cpu``, ``cuda`` or ``auto``."""
 
     def __post_init__(self) -> None:
-        for name in ("steps", "micro_batch", "max_tokens", "eval_tasks", "checkpoint_every"):
+        for name in ("steps", "micro_batch", "max_tokens", "max_context_tokens", "eval_tasks", "checkpoint_every",
+                     "env_threads"):
             if getattr(self, name) < 1:
                 raise ValueError(f"TrainConfig.{name} must be at least 1, got {getattr(self, name)}")
+        for name in ("seed", "warmup_steps", "eval_every", "lora_rank", "weight_decay", "max_grad_norm", "temperature"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"TrainConfig.{name} must be 0 or more, got {getattr(self, name)}")
+        if not self.lr > 0:
+            raise ValueError(f"TrainConfig.lr must be above 0, got {self.lr}")
+        if not 0 < self.top_p <= 1:
+            raise ValueError(f"TrainConfig.top_p must be in (0, 1], got {self.top_p}")
         if self.precision not in ("fp32", "bf16"):
             raise ValueError(f"TrainConfig.precision must be 'fp32' or 'bf16', got {self.precision!r}")
         if self.lr_schedule not in ("constant", "cosine"):

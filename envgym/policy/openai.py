@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from envgym.errors import EnvgymError
 from envgym.policy.base import Completion, FinishReason, SamplingParams, sampled_and_copied
 
 _FINISH: dict[str, FinishReason] = {"stop": "stop", "length": "length"}
@@ -38,9 +39,11 @@ class OpenAIPolicy:
 
     base_url: the API root, e.g. "http://127.0.0.1:8000/v1".
     model: the model name the server knows.
-    api_key: sent as a bearer token ("EMPTY" for a local vLLM server).
-    tokenizer: a tokenizer, or a path to load one from; None loads it from ``model`` when that is
-        a local directory (as with ``vllm serve DIR``) and leaves it None otherwise.
+    api_key: sent as a bearer token ("EMPTY" for a local vLLM server); never printed or stored.
+    tokenizer: a tokenizer, or a folder or Hugging Face name to load one from (local files only: no
+        download); None loads it from ``model`` when that is a local folder (as with ``vllm serve DIR``)
+        or a name in the local Hugging Face cache, and leaves it None otherwise.
+    require_tokenizer: refuse to start without one (rendering chat prompts needs it; ``envgym eval`` sets this).
     name: the policy id for provenance (default: ``model``).
     max_concurrency: the most requests in flight at once.
     max_retries: retries of a request that failed for a transient reason (see the module docstring).
@@ -51,7 +54,7 @@ class OpenAIPolicy:
 
     def __init__(self, base_url: str, model: str, *, api_key: str = "EMPTY", tokenizer: Any = None,
                  name: str | None = None, max_concurrency: int = 8, max_retries: int = 5,
-                 timeout_s: float = 60.0, vllm_extensions: bool = True) -> None:
+                 timeout_s: float = 60.0, vllm_extensions: bool = True, require_tokenizer: bool = False) -> None:
         import openai
 
         if max_concurrency < 1 or max_retries < 0 or timeout_s <= 0:
@@ -63,8 +66,27 @@ class OpenAIPolicy:
         self.max_retries = max_retries
         self.vllm_extensions = vllm_extensions
         self.tokenizer = _load_tokenizer(tokenizer, model)
+        if self.tokenizer is None and require_tokenizer:
+            raise EnvgymError(f"openai policy: no tokenizer for {model!r}: it is no local folder and not in the local "
+                              "Hugging Face cache; pass --tokenizer DIR (tokenizer=) with the served model's tokenizer")
         self.client = openai.OpenAI(base_url=base_url, api_key=api_key, max_retries=max_retries, timeout=timeout_s)
         self._pool = concurrent.futures.ThreadPoolExecutor(max_concurrency, thread_name_prefix="envgym-openai")
+
+    def check_server(self) -> None:
+        """Ask the server for its models once, without retries: an EnvgymError naming the URL when
+        nothing answers there or the key is refused, before any work is sent."""
+        import openai
+
+        try:
+            self.client.with_options(max_retries=0, timeout=min(10.0, self.client.timeout or 10.0)).models.list()
+        except openai.APIConnectionError as exc:
+            raise EnvgymError(f"openai policy: no OpenAI-compatible server answers at {self.base_url} "
+                              f"({type(exc).__name__}); is it running, and is the URL right?") from None
+        except openai.APIStatusError as exc:
+            if exc.status_code in (401, 403):
+                raise EnvgymError(f"openai policy: {self.base_url} refused the API key (HTTP {exc.status_code}); set "
+                                  "OPENAI_API_KEY or name the variable that holds it with --api-key-env") from None
+            # other statuses (a server without /models): it answers; requests will tell the rest
 
     def generate(self, prompts: Sequence[Sequence[int]], params: SamplingParams) -> list[list[Completion]]:
         """For each token-id prompt, ``params.n`` completions (requests run concurrently)."""
@@ -143,10 +165,17 @@ def _ids_from_logprob_tokens(logprobs: Any) -> list[int] | None:
 
 
 def _load_tokenizer(tokenizer: Any, model: str) -> Any:
-    if tokenizer is None and Path(model).is_dir():
-        tokenizer = model
-    if isinstance(tokenizer, (str, Path)):
-        from transformers import AutoTokenizer
+    """The tokenizer given, loaded from local files when it is a folder or name; else ``model``'s when
+    that loads locally; else None."""
+    if tokenizer is not None and not isinstance(tokenizer, (str, Path)):
+        return tokenizer
+    from transformers import AutoTokenizer
 
-        return AutoTokenizer.from_pretrained(tokenizer)
-    return tokenizer
+    try:
+        return AutoTokenizer.from_pretrained(str(tokenizer or model), local_files_only=True)
+    except Exception as exc:  # noqa: BLE001 - transformers raises OSError, ValueError, HFValidationError, ...
+        if tokenizer is None:
+            return None
+        raise EnvgymError(f"openai policy: cannot load the tokenizer {str(tokenizer)!r} from local files "
+                          f"({type(exc).__name__}); give a folder with tokenizer files, or a name in the local "
+                          "Hugging Face cache") from None
