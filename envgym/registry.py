@@ -137,7 +137,7 @@ class Catalog(Generic[S]):
             msg += f"; did you mean {', '.join(repr(c) for c in close)}?"
         if not keys:
             msg += f" (no {self.kind} is registered at all)"
-        return msg + ". `envgym list` shows what is registered."
+        return msg + ("" if msg.endswith("?") else ".") + " `envgym list` shows what is registered."
 
     def __contains__(self, key: object) -> bool:
         return key in self._specs
