@@ -6,6 +6,7 @@ import multiprocessing as mp
 import random
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -181,3 +182,38 @@ def test_process_path_works_from_a_script_without_a_main_guard(tmp_path):
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     assert lines[0] == "script body ran" and lines[1].startswith("not equivalent: gold '5' read as number 5") and len(lines) == 2
+
+
+_ORPHAN_SCRIPT = """
+import sys, time
+from envgym.verify.bounded import BoundedRunner
+runner = BoundedRunner()
+print(runner.call(sum, ([1, 2],), 30.0), flush=True)  # the worker is up
+runner.call(time.sleep, (600,), 600.0)  # killed while the worker sleeps
+"""
+
+
+def test_a_worker_whose_caller_is_killed_exits(tmp_path):
+    """A caller killed mid-call never sends the kill its time bound would; the worker must not
+    compute on as an orphan (three such workers held this machine's cores for an hour)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "caller.py"
+    script.write_text(_ORPHAN_SCRIPT)
+    caller = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert caller.stdout.readline().strip() == "3"
+    time.sleep(1.0)  # the sleep call has reached the worker
+    workers = subprocess.run(["pgrep", "-P", str(caller.pid)], capture_output=True, text=True).stdout.split()
+    assert workers, "the caller started no worker"
+    caller.send_signal(signal.SIGKILL)
+    caller.wait()
+    deadline = time.monotonic() + 10
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()
+                 and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]]
+    assert not alive, f"workers {alive} outlived their killed caller"

@@ -35,6 +35,7 @@ class CallTimeout(Exception):
 def serve(read_fd: int, write_fd: int) -> None:
     """The worker's loop: receive (fn, args), send (ok, value)."""
     inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     for name in PRELOAD:
         try:
             importlib.import_module(name)
@@ -57,6 +58,15 @@ def serve(read_fd: int, write_fd: int) -> None:
             outbox.send(result)
         except OSError:  # the caller is gone
             return
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End the worker once its caller is gone. A caller killed while the worker computes (a test
+    run cut by its timeout, kill -9) never sends the kill its time bound would: the worker would
+    compute on as an orphan, holding a core, for as long as the computation lasts."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
 
 
 class _Worker:
