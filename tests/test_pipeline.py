@@ -162,6 +162,6 @@ def test_a_stage_trains_and_is_measured_under_its_scaffold(tmp_path):
     bad.write_text(path.read_text().replace("stage:calls", "stage:later"))
     with pytest.raises(PipelineError, match="names no earlier stage"):
         load(bad)
-    bad.write_text(path.read_text().replace("scaffold_kwargs:", "scaffolds: [none, tool_loop], scaffold_stages: {tool_loop: nope}, scaffold_kwargs:"))
+    bad.write_text(path.read_text().replace("max_tokens: 48, scaffold_kwargs:", "max_tokens: 48, scaffolds: [none, tool_loop], scaffold_stages: {tool_loop: nope}, scaffold_kwargs:"))
     with pytest.raises(PipelineError, match="is no stage"):
         load(bad)
