@@ -11,7 +11,7 @@ The two do not do the same work: envgym's step returns the whole conversation as
 (a fresh copy the caller may keep), a ``Verdict`` with its reason and the turn's details, and
 judges the move through the guarded verifier; GEM's returns the new message as a string.
 
-    python bench/step_vs_gem.py [--episodes 300] [--repeats 5]
+    python bench/step_vs_gem.py [--episodes 200] [--repeats 9]
 
 Prints ``name: value`` lines, ratios first. Target: ``loop_ratio_envgym_over_gem`` at most 1.5.
 """
@@ -20,18 +20,17 @@ from __future__ import annotations
 
 import argparse
 import re
-import statistics
 import time
 
 LOW, HIGH, TURNS = 1, 100, 8
 _HINT = re.compile(r"\b(higher|lower)\b", re.I)
 
 
-def play(step, reset, episodes: int, last_text) -> tuple[int, int, int]:
-    """Play ``episodes`` binary-search episodes; return (nanoseconds in all, nanoseconds inside step, steps)."""
+def play(step, reset, seeds: range, last_text) -> tuple[int, int, int]:
+    """Play a binary-search episode per seed; return (nanoseconds in all, nanoseconds inside step, steps)."""
     spent = steps = 0
     began = time.perf_counter_ns()
-    for seed in range(episodes):
+    for seed in seeds:
         obs = reset(seed)
         lo, hi = LOW, HIGH
         for _ in range(TURNS):
@@ -66,32 +65,37 @@ def gem_side():
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--episodes", type=int, default=300)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--episodes", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=9)
     args = parser.parse_args()
     import logging
 
     logging.disable(logging.INFO)  # gem configures INFO logging at import
     sides = {"envgym": envgym_side(), "gem": gem_side()}
-    for step, reset, last in sides.values():  # warm-up (imports, caches of the first seeds)
-        play(step, reset, 20, last)
-    loop: dict[str, list[float]] = {name: [] for name in sides}
-    per_step: dict[str, list[float]] = {name: [] for name in sides}
+    for step, reset, last in sides.values():  # warm-up (imports, first calls)
+        play(step, reset, range(1_000_000, 1_000_020), last)
+    rounds = {"replayed": lambda r: range(args.episodes), "fresh": lambda r: range(10_000 + r * args.episodes, 10_000 + (r + 1) * args.episodes)}
+    loop = {(kind, name): [] for kind in rounds for name in sides}
+    per_step = {(kind, name): [] for kind in rounds for name in sides}
     order = list(sides)
-    for _ in range(args.repeats):
-        for name in order:
-            total, spent, steps = play(*sides[name][:2], args.episodes, sides[name][2])
-            loop[name].append(total / steps / 1000)
-            per_step[name].append(spent / steps / 1000)
-        order.reverse()
-    median = {name: statistics.median(v) for name, v in per_step.items()}
-    whole = {name: statistics.median(v) for name, v in loop.items()}
-    print(f"loop_ratio_envgym_over_gem: {whole['envgym'] / whole['gem']:.2f}")
-    print(f"step_ratio_envgym_over_gem: {median['envgym'] / median['gem']:.2f}")
-    print(f"envgym_loop_us_per_step: {whole['envgym']:.1f}")
-    print(f"gem_loop_us_per_step: {whole['gem']:.1f}")
-    print(f"envgym_us_per_step: {median['envgym']:.1f}")
-    print(f"gem_us_per_step: {median['gem']:.1f}")
+    for r in range(args.repeats):
+        for kind, seeds in rounds.items():
+            for name in order:
+                step, reset, last = sides[name]
+                total, spent, steps = play(step, reset, seeds(r), last)
+                loop[kind, name].append(total / steps / 1000)
+                per_step[kind, name].append(spent / steps / 1000)
+            order.reverse()
+    best = {key: min(v) for key, v in loop.items()}
+    best_step = {key: min(v) for key, v in per_step.items()}
+    print(f"loop_ratio_envgym_over_gem: {best['replayed', 'envgym'] / best['replayed', 'gem']:.2f}")
+    print(f"loop_ratio_fresh_seeds: {best['fresh', 'envgym'] / best['fresh', 'gem']:.2f}")
+    print(f"step_ratio_envgym_over_gem: {best_step['replayed', 'envgym'] / best_step['replayed', 'gem']:.2f}")
+    for kind in rounds:
+        for name in sides:
+            print(f"{name}_loop_us_per_step_{kind}: {best[kind, name]:.1f}")
+    for name in sides:
+        print(f"{name}_us_per_step: {best_step['replayed', name]:.1f}")
     print(f"episodes: {args.episodes}")
     print(f"repeats: {args.repeats}")
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import gymnasium
 import numpy as np
@@ -33,6 +33,7 @@ from envgym.verify.base import DEFAULT_MAX_CHARS, Guarded, Verifier
 
 _SEED_STATES: OrderedDict[int, dict] = OrderedDict()
 _SEED_CACHE = 4096
+_KEPT_TASKS = 1024  # tasks an environment with ``tasks_from_seed`` keeps, by seed
 
 
 def _seeded(seed: int, reuse: np.random.Generator | None = None) -> np.random.Generator:
@@ -112,6 +113,15 @@ class TextEnv(gymnasium.Env[list, str]):
 
     _own_play = False  # whether the class overrides _play (set for each subclass)
 
+    # Whether ``generate_task`` depends on nothing but its generator and the constructor's arguments.
+    # Such an environment keeps the task of each recent seed (and the generator's state after drawing
+    # it) and hands it out again on ``reset(seed=...)`` without drawing: a GRPO group resets one seed
+    # once per sample and evaluation replays its held-out seeds, and drawing can cost more than a
+    # step. Off by default: an environment whose tasks change over its life (a curriculum, a dataset
+    # it reloads) must not keep them. ``reset`` with ``options`` always draws.
+    tasks_from_seed: ClassVar[bool] = False
+    _kept: dict[int, tuple[Task, dict]] = {}  # the instance's own dict once it keeps a task
+
     metadata = {"render_modes": ["ansi"], "render_fps": 1}  # fps: unused by text, quiets the checker
 
     def __init__(
@@ -176,16 +186,30 @@ class TextEnv(gymnasium.Env[list, str]):
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         if type(seed) is int and seed >= 0:  # Gymnasium's generator for this seed, its start state cached
-            self._np_random, self._np_random_seed = _seeded(seed, getattr(self, "_own_random", None)), seed
-            self._own_random = self._np_random
+            kept = self._kept.get(seed) if self.tasks_from_seed and options is None else None
+            if kept is not None:  # this seed's task again, and the generator as drawing it left it
+                self.task, self._own_random.bit_generator.state = kept
+                self._np_random, self._np_random_seed = self._own_random, seed
+            else:
+                self._np_random, self._np_random_seed = _seeded(seed, getattr(self, "_own_random", None)), seed
+                self._own_random = self._np_random
+                self.task = self.generate_task(self._np_random)
+                if self.tasks_from_seed and options is None:
+                    self._keep(seed)
         else:
             super().reset(seed=seed)
-        self.task = self.generate_task(self.np_random)
+            self.task = self.generate_task(self.np_random)
         self.turn = 0
         self.done = False
         self._dicts = [m.to_dict() for m in self.task.prompt]
         self._nested = False
         return list(map(dict.copy, self._dicts)), {"task_id": self.task.id, "turn": 0}
+
+    def _keep(self, seed: int) -> None:
+        kept = self.__dict__.setdefault("_kept", {})
+        if len(kept) >= _KEPT_TASKS:
+            del kept[next(iter(kept))]
+        kept[seed] = (self.task, self._own_random.bit_generator.state)
 
     def step(self, action: str):
         task = self.task

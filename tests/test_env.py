@@ -45,6 +45,30 @@ def test_seeded_reset_is_reproducible_and_seeds_differ(arithmetic):
     assert len(unseeded) > 1  # an unseeded reset continues the generator
 
 
+@pytest.mark.parametrize("env_id", ["envgym/GuessNumber-v0", "envgym/Wordle-v0"])
+def test_a_kept_task_is_the_task_and_generator_a_fresh_draw_gives(env_id, monkeypatch):
+    """Games keep each seed's task (tasks_from_seed): a second reset of a seed must hand out what a
+    fresh environment draws, and leave the generator where drawing leaves it."""
+    kept, fresh = envgym.make(env_id), envgym.make(env_id)
+    assert type(kept.unwrapped).tasks_from_seed
+    for seed in (3, 11, 3, 11, 3):
+        kept.reset(seed=seed)
+        fresh_env = envgym.make(env_id)
+        fresh_env.reset(seed=seed)
+        assert kept.unwrapped.task == fresh_env.unwrapped.task
+        assert kept.unwrapped._np_random_seed == seed
+        assert np.array_equal(kept.np_random.integers(0, 2**62, 4), fresh_env.np_random.integers(0, 2**62, 4))
+    assert sorted(kept.unwrapped._kept) == [3, 11]
+    kept.reset(seed=3, options={})  # options: always drawn, never kept
+    fresh.reset(seed=3)
+    assert kept.unwrapped.task == fresh.unwrapped.task
+    assert not envgym.make("envgym/Arithmetic-v0").unwrapped.tasks_from_seed  # off unless declared
+    monkeypatch.setattr("envgym.env._KEPT_TASKS", 2)
+    for seed in range(20, 30):
+        kept.reset(seed=seed)
+    assert sorted(kept.unwrapped._kept) == [28, 29]  # the oldest go first
+
+
 def test_observation_is_openai_messages_and_not_aliased(arithmetic):
     obs, info = arithmetic.reset(seed=0)
     assert [m["role"] for m in obs] == ["system", "user"]

@@ -46,6 +46,7 @@ class GameEnv(TextEnv):
     """
 
     state: Any = None
+    tasks_from_seed = True  # a game's task is drawn from its constructor's arguments alone (TextEnv)
 
     def new_game(self, task: Task) -> GameState:
         raise NotImplementedError(f"{type(self).__name__} must implement new_game(task)")
