@@ -183,7 +183,8 @@ def check(
         failed += not report.ok
         table = Table("check", "result", "detail", title=f"{one}: {'passed' if report.ok else 'FAILED'}")
         for item in report.items:
-            table.add_row(item.name, "[green]ok[/]" if item.ok else "[red]FAIL[/]", escape(item.detail))
+            result = "[yellow]skip[/]" if item.skipped else "[green]ok[/]" if item.ok else "[red]FAIL[/]"
+            table.add_row(item.name, result, escape(item.detail))
         out.print(table)
         for warning in report.warnings:
             out.print(f"  [yellow]gymnasium warning:[/] {escape(warning)}", highlight=False)
