@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -21,15 +22,13 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("verifiers.v1")
-
-import envgym  # noqa: E402
-import verifiers_envs  # noqa: E402
-from conftest import BIN, envgym_cli, pip_install_target  # noqa: E402
-from envgym.check import check_environment  # noqa: E402
-from envgym.play import gold_policy, play_episode  # noqa: E402
-from envgym_verifiers import register  # noqa: E402
-from envgym_verifiers.catalog import installed  # noqa: E402
+import envgym
+import verifiers_envs
+from conftest import BIN, envgym_cli, pip_install_target
+from envgym.check import check_environment
+from envgym.play import gold_policy, play_episode
+from envgym_verifiers import register
+from envgym_verifiers.catalog import installed
 
 IDS = ["verifiers/vf_sums-v0", "verifiers/vf_guess-v0", "verifiers/vf_bare-v0", "verifiers/vf_letter-v0"]
 
@@ -99,8 +98,12 @@ def test_single_turn_step_is_scored_by_the_tasks_own_reward(site):
 def test_multi_turn_episode_is_played_turn_by_turn(site):
     from vf_guess import secret
 
+    def secret_at(seed: int) -> int:
+        env.reset(seed=seed)
+        return secret(env.tasks[env.task.reference].data.seed)
+
     env = envgym.make(IDS[1])
-    seed = next(s for s in range(100) if 2 <= secret(env.tasks[env.reset(seed=s)[1]["task_id"] and env.task.reference].data.seed) <= 8)
+    seed = next(s for s in range(100) if 2 <= secret_at(s) <= 8)  # counting up from 1 finds it within 8 guesses
     obs, _ = env.reset(seed=seed)
     rewards, hints = [], []
     for guess in range(1, 17):
@@ -262,20 +265,15 @@ def vf_eval(tmp_path: Path, server: GoldServer, *args: str) -> list[dict]:
     argv = [str(BIN / "vf-eval"), "envgym-verifiers", "--env.taskset.env-id", server.env_id, *args,
             "-m", "scripted-gold", "--client.base-url", server.url, "--client.api-key-var", "ENVGYM_TEST_NO_KEY",
             "--no-rich", "--no-push", "-o", str(out), "--run.name", "run"]
-    ran = subprocess_run(argv, tmp_path)
+    # HOME: a private one, so no Prime CLI config or login of this machine's is read
+    ran = subprocess.run(argv, capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                         env={**os.environ, "HOME": str(tmp_path)})
     assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
-    lines = (out / "run" / "traces.jsonl").read_text().splitlines()
-    return [json.loads(line) for line in lines]
-
-
-def subprocess_run(argv: list[str], cwd: Path):
-    import subprocess
-
-    return subprocess.run(argv, capture_output=True, text=True, cwd=cwd, timeout=300,
-                          env={**os.environ, "PRIME_API_KEY": "", "HOME": str(cwd)})
+    return [json.loads(line) for line in (out / "run" / "traces.jsonl").read_text().splitlines()]
 
 
 def traces(records: list[dict]) -> list[dict]:
+    """The traces of vf-eval's records (one episode a line)."""
     return [t for r in records for t in (r["traces"] if "traces" in r else [r])]
 
 
@@ -304,3 +302,21 @@ def test_vf_eval_scores_envgym_environments_gold_one_wrong_zero(tmp_path, env_id
         if turns > 1 and name == "gold":  # the environment's replies reached the model as user turns
             assert any(len([m for m in server.requests[i] if m["role"] == "user"]) > 1 for i in range(len(server.requests)))
     assert min(expected["gold"]) >= 1.0 and max(expected["wrong"]) == 0.0
+
+
+def test_the_taskset_splits_on_envgyms_held_out_partition():
+    """``split="eval"`` is envgym's held-out partition (what ``envgym eval`` scores); ``train`` never meets it."""
+    from envgym.heldout import held_out
+    from envgym_verifiers.export import EnvgymTaskset, EnvgymTasksetConfig
+
+    def tasks(**fields):
+        return list(EnvgymTaskset(EnvgymTasksetConfig(id="envgym-verifiers", env_id="envgym/Arithmetic-v0",
+                                                      env_kwargs={"difficulty": 1}, **fields)))
+
+    part = held_out("envgym/Arithmetic-v0", {"difficulty": 1}, 30)
+    evaluated = tasks(split="eval", num_tasks=30)
+    assert [t.data.seed for t in evaluated] == list(part.seeds) and [t.data.id for t in evaluated] == list(part.task_ids)
+    trained = tasks(num_tasks=40, held_out_tasks=30)
+    assert len({t.data.id for t in trained}) == 40 and not {t.data.id for t in trained} & set(part.task_ids)
+    assert trained[0].data.system_prompt and isinstance(trained[0].data.prompt, str)  # the opening, split as verifiers has it
+    assert [t.key for t in tasks(num_tasks=40, held_out_tasks=30)] == [t.key for t in trained]  # the same seed, the same tasks
