@@ -47,7 +47,15 @@ def site(tmp_path_factory):
     yield folder
     sys.path.remove(str(folder))
     for env_id in added:
-        envgym.host().envs.remove(env_id)
+        forget(env_id)
+
+
+def forget(env_id: str) -> None:
+    """Unregister an environment this module registered (envgym's catalog and Gymnasium's mirror)."""
+    import gymnasium
+
+    envgym.host().envs.remove(env_id)
+    gymnasium.envs.registry.pop(env_id, None)
 
 
 def cli(*args: str, site: Path):
@@ -161,7 +169,7 @@ def test_a_sync_reward_fails_in_verifiers_and_the_verdict_says_so(site, tmp_path
         _, reward, _, _, info = env.step("yes")
     finally:
         sys.path.remove(str(tmp_path))
-        envgym.host().envs.remove("verifiers/vf_plain-v0")
+        forget("verifiers/vf_plain-v0")
     assert reward == 0.0 and "awaitable is required" in info["verdict"].reason
 
 

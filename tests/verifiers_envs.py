@@ -12,8 +12,9 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
+
+from conftest import write_package
 
 SUMS = '''
 import time
@@ -194,19 +195,4 @@ SOURCES = {"vf-sums": SUMS, "vf-guess": GUESS, "vf-bare": BARE, "vf-letter": LET
 def write(root: Path, dist: str, source: str) -> Path:
     """A verifiers environment package as ``vf init`` lays one out: it requires ``verifiers`` and
     exports its taskset (and env) from its module."""
-    module = dist.replace("-", "_")
-    package = root / dist
-    (package / module).mkdir(parents=True)
-    (package / "pyproject.toml").write_text(textwrap.dedent(f"""
-        [build-system]
-        requires = ["setuptools>=64"]
-        build-backend = "setuptools.build_meta"
-        [project]
-        name = "{dist}"
-        version = "0.1.0"
-        dependencies = ["verifiers"]
-        [tool.setuptools]
-        packages = ["{module}"]
-    """))
-    (package / module / "__init__.py").write_text(textwrap.dedent(source))
-    return package
+    return write_package(root, dist, dist.replace("-", "_"), {"__init__.py": source}, dependencies=("verifiers",))

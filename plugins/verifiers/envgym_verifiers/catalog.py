@@ -60,15 +60,24 @@ def installed() -> dict[str, str]:
         if not name or not _requires_verifiers(dist):
             continue
         module = module_name(name)
-        if ENV_ID.match(env_id(module)) and importlib.util.find_spec(module) is not None:
+        if ENV_ID.match(env_id(module)) and _findable(module):
             found.setdefault(env_id(module), name)
     return found
+
+
+def _findable(module: str) -> bool:
+    """Whether ``module`` can be imported, without importing it (a dotted name imports its parent)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def spec(taskset: str, summary: str = "", **options: Any) -> EnvSpec:
     """The envgym spec of a verifiers taskset; ``options`` are ``VerifiersEnv``'s."""
     return EnvSpec(env_id(taskset), ENTRY_POINT, {"taskset": taskset, **options},
-                   summary or f"verifiers taskset {taskset!r} (PrimeIntellect verifiers 0.4.0), its rewards as the verdict")
+                   summary or f"verifiers environment {taskset} (verifiers 0.4.0), single- or multi-turn, its own "
+                              "rewards as the verdict")
 
 
 def register(taskset: str, **options: Any) -> EnvSpec:

@@ -6,5 +6,5 @@ from envgym_verifiers.catalog import installed, spec
 
 @hookimpl
 def envgym_environments() -> list[EnvSpec]:
-    return [spec(distribution, f"verifiers environment {distribution} (PrimeIntellect verifiers 0.4.0), its rewards "
-                               "as the verdict") for distribution in installed().values()]
+    """``verifiers/<module>-v0`` for every installed verifiers environment (``envgym_verifiers.catalog``)."""
+    return [spec(distribution) for distribution in installed().values()]
