@@ -328,3 +328,49 @@ def test_the_taskset_splits_on_envgyms_held_out_partition():
     assert len({t.data.id for t in trained}) == 40 and not {t.data.id for t in trained} & set(part.task_ids)
     assert trained[0].data.system_prompt and isinstance(trained[0].data.prompt, str)  # the opening, split as verifiers has it
     assert [t.key for t in tasks(num_tasks=40, held_out_tasks=30)] == [t.key for t in trained]  # the same seed, the same tasks
+
+
+def test_verifiers_env_server_serves_envgym_tasks(tmp_path):
+    """The path prime-rl takes: verifiers' own env server (ZeroMQ, here on loopback) runs the
+    envgym-verifiers taskset and its ``EnvClient`` gets scored episodes back."""
+    import asyncio
+    import socket
+
+    import verifiers.v1 as vf
+    from verifiers.v1.serve import EnvClient
+
+    from envgym_verifiers.export import EnvgymTaskset, EnvgymTasksetConfig
+
+    env_id = "envgym/GuessNumber-v0"
+    tasks = list(EnvgymTaskset(EnvgymTasksetConfig(id="envgym-verifiers", env_id=env_id, num_tasks=2)))
+    env = envgym.make(env_id)
+    expected = [play_episode(env, gold_policy, t.data.seed).total_reward for t in tasks]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    config = {"taskset": {"id": "envgym-verifiers", "env_id": env_id, "num_tasks": 2}}
+    code = ("import json, sys; from verifiers.v1.serve import serve_env; "
+            "serve_env(max_workers=1, address=sys.argv[1], config_data=json.loads(sys.argv[2]))")
+    server = subprocess.Popen([sys.executable, "-c", code, address, json.dumps(config)], cwd=tmp_path,
+                              env={**os.environ, "HOME": str(tmp_path)})
+    gold = GoldServer(env_id, [t.data.seed for t in tasks])
+
+    async def episodes():
+        client = EnvClient(address)
+        try:
+            await client.wait_for_server_startup(timeout=120, interval=0.5)
+            model = vf.EvalClientConfig(base_url=gold.url, api_key_var="ENVGYM_TEST_NO_KEY")
+            return [await client.run(model, "scripted-gold", vf.SamplingConfig(), t.data.model_dump(mode="json"))
+                    for t in tasks]
+        finally:
+            await client.close()
+
+    try:
+        played = asyncio.run(episodes())
+    finally:
+        server.terminate()
+        server.wait(30)
+        gold.close()
+    assert all(e.ok for e in played)
+    assert [e.traces[0].rewards["envgym"].score for e in played] == pytest.approx(expected)
+    assert all(e.traces[0].metrics["envgym_correct"] == 1.0 and e.traces[0].metrics["envgym_turns"] > 1 for e in played)
