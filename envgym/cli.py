@@ -35,7 +35,7 @@ except ImportError:  # pragma: no cover - older typer on click itself
     from click.exceptions import ClickException, NoArgsIsHelpError
 
 from envgym import plugins, validate
-from envgym.errors import EnvgymError, InputError
+from envgym.errors import EnvgymError, InputError, ProbesUnavailable
 
 if TYPE_CHECKING:
     from envgym.results import PipelineReport, SeedsReport
@@ -132,7 +132,10 @@ def info(
         params.add_row(name, default, repr(spec.kwargs[name]) if name in spec.kwargs else "")
     out.print(params)
     out.print(f"verifier: {env.verifier.name} (bound: {env.verifier.bound}); max turns: {env.max_turns}")
-    hacks = ", ".join(env.hack_actions()) if hasattr(env, "hack_actions") else ""
+    try:
+        hacks = ", ".join(env.hack_actions()) if hasattr(env, "hack_actions") else ""
+    except ProbesUnavailable as exc:
+        hacks = f"none ({exc})"
     out.print(f"hack probes: {escape(hacks)}", highlight=False)
     out.print(f"sample (seed 0, task {reset_info['task_id']}):")
     for message in obs:
@@ -183,7 +186,8 @@ def check(
         failed += not report.ok
         table = Table("check", "result", "detail", title=f"{one}: {'passed' if report.ok else 'FAILED'}")
         for item in report.items:
-            table.add_row(item.name, "[green]ok[/]" if item.ok else "[red]FAIL[/]", escape(item.detail))
+            result = "[yellow]skip[/]" if item.skipped else "[green]ok[/]" if item.ok else "[red]FAIL[/]"
+            table.add_row(item.name, result, escape(item.detail))
         out.print(table)
         for warning in report.warnings:
             out.print(f"  [yellow]gymnasium warning:[/] {escape(warning)}", highlight=False)
@@ -245,7 +249,10 @@ def run(
     table = Table("seed", "task", "turns", "reward", "correct", "reason", title=f"{env_id} with the {policy} policy")
     results = []
     for s in range(seed, seed + episodes):
-        result = play_episode(env, SCRIPTED_POLICIES[policy], s)
+        try:
+            result = play_episode(env, SCRIPTED_POLICIES[policy], s)
+        except ProbesUnavailable as exc:
+            _fail(f"{env_id} has no {policy} policy: {exc}; try --policy random")
         results.append(result)
         table.add_row(escape(str(s)), escape(result.task_id), str(len(result.rewards)), f"{result.total_reward:g}",
                       str(result.final.correct), escape(result.final.reason))

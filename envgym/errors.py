@@ -38,6 +38,12 @@ class CheckpointError(EnvgymError, RuntimeError):
     """A checkpoint this run cannot resume (written by a differently laid-out run, or not fitting the model)."""
 
 
+class ProbesUnavailable(EnvgymError, NotImplementedError):
+    """An environment that has no gold solution or no known reward hacks to probe with, and says why
+    (an adapter of an upstream environment that declares none). Raised by ``gold_action`` or
+    ``hack_actions``; ``envgym check`` reports those probes as skipped, with the reason."""
+
+
 class CheckFailed(EnvgymError):
     """An environment failed one of ``envgym check``'s checks (the message says which and why)."""
 

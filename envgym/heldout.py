@@ -11,6 +11,7 @@ is evaluated exactly once, and when the environment declares its task-space size
     part = held_out("envgym/Arithmetic-v0", {"difficulty": 1}, 200)
     part.seeds          # 200 seeds, one per distinct task
     part.describe()     # "200 distinct tasks of envgym/Arithmetic-v0, 28% of its task space of 713"
+    training_tasks(env, 64, held=part)   # 64 distinct other tasks: (seed, task_id, opening messages)
 
 A prefix of a longer partition is the shorter one, so a trainer's held-out set of 100 tasks is
 the first 100 of a pipeline's 200.
@@ -22,7 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from envgym.errors import EnvgymError
+import numpy as np
+
+from envgym.errors import EnvgymError, InputError
 
 EVAL_SEED_BASE = 2**31 - 2**20  # the trainer draws training seeds below this
 DRAWS_PER_TASK = 50  # seeds looked at per wanted task before a small space is taken as exhausted
@@ -96,3 +99,29 @@ def held_out(env_id: str, env_kwargs: Mapping[str, Any] | None, tasks: int, *, e
         if made:
             env.close()
     return HeldOut(env_id, tuple(seeds), tuple(ids), space, tasks, draws)
+
+
+def training_tasks(env: Any, n: int, *, held: HeldOut, seed: int = 0) -> list[tuple[int, str, list[dict[str, Any]]]]:
+    """``n`` distinct training tasks of ``env``, none of them held out: ``(seed, task_id, opening messages)``
+    each, the seeds drawn below ``EVAL_SEED_BASE`` from ``seed`` as envgym's trainer draws them (the
+    same ``seed`` gives the same tasks). Integrations that hand tasks to another trainer use it, so
+    ``envgym eval`` later scores tasks the model never trained on.
+    """
+    if n < 1:
+        raise InputError(f"{held.env_id}: the number of training tasks must be at least 1, got {n}")
+    if held.whole_space:
+        raise InputError(f"{held.env_id}: the {len(held)} held-out tasks are its whole task space ({held.space}), "
+                          "leaving nothing to train on; hold out fewer tasks")
+    rng = np.random.default_rng(seed)
+    seen = set(held.task_ids)
+    rows: list[tuple[int, str, list[dict[str, Any]]]] = []
+    for _ in range(DRAWS_PER_TASK * n):
+        task_seed = int(rng.integers(0, EVAL_SEED_BASE))
+        observation, info = env.reset(seed=task_seed)
+        if info["task_id"] not in seen:
+            seen.add(info["task_id"])
+            rows.append((task_seed, info["task_id"], observation))
+            if len(rows) == n:
+                return rows
+    raise InputError(f"{held.env_id}: found {len(rows)} distinct training tasks outside the {len(held)} held out, "
+                      f"{n} asked for; ask for fewer or hold out fewer tasks")

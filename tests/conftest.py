@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -29,22 +30,17 @@ def envgym_cli(*args: str, pythonpath: Path | None = None, env: dict | None = No
                           cwd=cwd, timeout=300)
 
 
-def write_package(root: Path, dist: str, module: str, files: dict[str, str], entry_point: str) -> Path:
-    """A minimal pip-installable plugin package with one `envgym` entry point."""
+def write_package(root: Path, dist: str, module: str, files: dict[str, str], entry_point: str | None = None,
+                  dependencies: tuple[str, ...] = ()) -> Path:
+    """A minimal pip-installable package: an ``envgym`` entry point when given, and its dependencies."""
     pkg = root / dist
     (pkg / module).mkdir(parents=True)
-    (pkg / "pyproject.toml").write_text(textwrap.dedent(f"""
-        [build-system]
-        requires = ["setuptools>=64"]
-        build-backend = "setuptools.build_meta"
-        [project]
-        name = "{dist}"
-        version = "0.0.1"
-        [project.entry-points.envgym]
-        {entry_point}
-        [tool.setuptools]
-        packages = ["{module}"]
-    """))
+    lines = ["[build-system]", 'requires = ["setuptools>=64"]', 'build-backend = "setuptools.build_meta"',
+             "[project]", f'name = "{dist}"', 'version = "0.0.1"', f"dependencies = {json.dumps(list(dependencies))}"]
+    if entry_point:
+        lines += ["[project.entry-points.envgym]", entry_point]
+    lines += ["[tool.setuptools]", f'packages = ["{module}"]']
+    (pkg / "pyproject.toml").write_text("\n".join(lines) + "\n")
     for name, text in files.items():
         (pkg / module / name).write_text(textwrap.dedent(text))
     return pkg

@@ -9,6 +9,7 @@ import pytest
 
 from envgym import EnvSpec, Message, Task, TextEnv
 from envgym.check import check_environment
+from envgym.errors import ProbesUnavailable
 from envgym.plugins import PluginHost
 from envgym.verify.match import ExactMatch, NumberMatch
 
@@ -100,8 +101,27 @@ class SecondTurnPolicyHack(SecondTurnPays):
         return {"probe-then-exploit": lambda env: "probe" if env.turn == 0 else "exploit"}
 
 
+class NoProbes(Base):
+    """An adapter of an upstream environment that ships no probes, and says so."""
+
+    def gold_action(self) -> str:
+        raise ProbesUnavailable("upstream ships no gold answers")
+
+    def hack_actions(self) -> Mapping[str, str]:
+        raise ProbesUnavailable("upstream ships no known hacks")
+
+
+class GoldOnlyUnavailable(Base):
+    """Skipping is for ProbesUnavailable alone: a gold policy that is merely missing still fails."""
+
+    def gold_action(self) -> str:
+        raise NotImplementedError("forgot to write it")
+
+
 CASES = {
     "Good": (Base, None),
+    "NoProbes": (NoProbes, None),
+    "GoldOnlyUnavailable": (GoldOnlyUnavailable, "gold probes"),
     "SecondTurnPays": (SecondTurnPays, "hack probes"),
     "SecondTurnPolicyHack": (SecondTurnPolicyHack, "hack probes"),
     "WrongGold": (WrongGold, "gold probes"),
@@ -135,6 +155,13 @@ def test_check_fails_for_the_right_reason(host, name):
     else:
         assert expected in failed, report.items
         assert not report.ok
+
+
+def test_probes_an_environment_cannot_have_are_skipped_with_the_reason(host):
+    report = check_environment("tests/NoProbes-v0", host=host)
+    skipped = {item.name: item.detail for item in report.items if item.skipped}
+    assert report.ok and skipped == {"gold probes": "skipped: upstream ships no gold answers",
+                                     "hack probes": "skipped: upstream ships no known hacks"}
 
 
 def test_unmakeable_environment_is_a_failed_check(host):

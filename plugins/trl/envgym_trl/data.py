@@ -18,10 +18,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal
 
-import numpy as np
-
 import envgym
-from envgym.heldout import DRAWS_PER_TASK, EVAL_SEED_BASE, held_out
+from envgym.errors import InputError
+from envgym.heldout import held_out, training_tasks
 
 PromptFormat = Literal["conversational", "standard"]
 
@@ -44,28 +43,16 @@ def dataset(env_id: str, n: int, *, seed: int = 0, held_out_tasks: int = 100,
     env = envgym.make(env_id, **env_kwargs)
     try:
         part = held_out(env_id, env_kwargs, held_out_tasks, env=env)
-        if part.whole_space:
-            raise ValueError(f"envgym_trl.dataset({env_id!r}): held_out_tasks={held_out_tasks} holds out the whole task "
-                             f"space ({part.space} tasks), leaving nothing to train on; lower held_out_tasks")
-        held = set(part.task_ids)
-        rng = np.random.default_rng(seed)
-        rows: dict[str, list] = {"prompt": [], "seed": [], "task_id": []}
-        seen: set[str] = set(held)
-        for _ in range(DRAWS_PER_TASK * n):
-            task_seed = int(rng.integers(0, EVAL_SEED_BASE))
-            observation, info = env.reset(seed=task_seed)
-            if info["task_id"] in seen:
-                continue
-            seen.add(info["task_id"])
-            rows["prompt"].append(observation if prompt_format == "conversational" else plain_text(observation))
-            rows["seed"].append(task_seed)
-            rows["task_id"].append(info["task_id"])
-            if len(rows["seed"]) == n:
-                return Dataset.from_dict(rows)
+        tasks = training_tasks(env, n, held=part, seed=seed)
+    except InputError as exc:
+        raise ValueError(f"envgym_trl.dataset: {exc}") from None
     finally:
         env.close()
-    raise ValueError(f"envgym_trl.dataset({env_id!r}): found {len(rows['seed'])} distinct training tasks outside the "
-                     f"{len(held)} held out, {n} asked for; ask for fewer rows or hold out fewer tasks")
+    return Dataset.from_dict({
+        "prompt": [obs if prompt_format == "conversational" else plain_text(obs) for _, _, obs in tasks],
+        "seed": [task_seed for task_seed, _, _ in tasks],
+        "task_id": [task_id for _, task_id, _ in tasks],
+    })
 
 
 def plain_text(messages: Sequence[dict[str, Any]]) -> str:
