@@ -11,6 +11,10 @@
 6. hostile actions (huge, deeply nested, unclosed, binary junk) neither raise nor hang;
 7. misuse errors: step before reset and a non-string action raise clear errors.
 
+An environment that cannot supply probes (an adapter of an environment from elsewhere, whose user
+gave none) raises ``ProbesUnavailable`` from ``gold_action``/``hack_actions``: those checks are
+reported as skipped, with its reason, and do not fail the report.
+
 A failed check raises ``CheckFailed`` (never ``assert``, which ``python -O`` strips) and is
 reported with its message; ``check_environment`` itself never raises on a failing environment.
 """
@@ -26,7 +30,7 @@ import gymnasium
 from gymnasium.utils.env_checker import check_env as gymnasium_check_env
 
 from envgym.env import TextEnv
-from envgym.errors import CheckFailed, EnvStateError
+from envgym.errors import CheckFailed, EnvStateError, ProbesUnavailable
 from envgym.play import EpisodeResult, gold_policy, play_episode
 from envgym.plugins import PluginHost, host as default_host
 
@@ -46,6 +50,7 @@ class CheckItem:
     name: str
     ok: bool
     detail: str = ""
+    skipped: bool = False  # not run: the environment cannot supply it (detail says why); counts as ok
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,10 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         return all(item.ok for item in self.items)
+
+    @property
+    def skipped(self) -> tuple[CheckItem, ...]:
+        return tuple(item for item in self.items if item.skipped)
 
 
 def check_environment(env_id: str, *, seeds: Iterable[int] = range(5), host: PluginHost | None = None) -> CheckReport:
@@ -86,6 +95,8 @@ def check_environment(env_id: str, *, seeds: Iterable[int] = range(5), host: Plu
     for name, run in checks:
         try:
             items.append(CheckItem(name, True, run()))
+        except ProbesUnavailable as exc:
+            items.append(CheckItem(name, True, f"skipped: {exc}", skipped=True))
         except Exception as exc:  # noqa: BLE001
             items.append(CheckItem(name, False, str(exc) if isinstance(exc, CheckFailed) else f"{type(exc).__name__}: {exc}"))
     env.close()
@@ -191,16 +202,19 @@ def _hostile(env: TextEnv, seed: int) -> str:
 def _misuse(host: PluginHost, env_id: str) -> str:
     fresh = host.make(env_id)
     try:
-        fresh.step("1")
-    except EnvStateError:
-        pass
-    else:
-        raise CheckFailed("step() before reset() did not raise EnvStateError")
-    fresh.reset(seed=0)
-    try:
-        fresh.step(42)  # type: ignore[arg-type]
-    except TypeError:
-        pass
-    else:
-        raise CheckFailed("a non-string action did not raise TypeError")
+        try:
+            fresh.step("1")
+        except EnvStateError:
+            pass
+        else:
+            raise CheckFailed("step() before reset() did not raise EnvStateError")
+        fresh.reset(seed=0)
+        try:
+            fresh.step(42)  # type: ignore[arg-type]
+        except TypeError:
+            pass
+        else:
+            raise CheckFailed("a non-string action did not raise TypeError")
+    finally:
+        fresh.close()  # it may hold a sandbox or a server session
     return "step before reset and non-string actions are refused"

@@ -36,7 +36,7 @@ except ImportError:  # pragma: no cover - older typer on click itself
     from click.exceptions import ClickException, NoArgsIsHelpError
 
 from envgym import plugins, validate
-from envgym.errors import EnvgymError, InputError
+from envgym.errors import EnvgymError, InputError, ProbesUnavailable
 
 if TYPE_CHECKING:
     from envgym.results import PipelineReport, SeedsReport
@@ -133,7 +133,10 @@ def info(
         params.add_row(name, default, repr(spec.kwargs[name]) if name in spec.kwargs else "")
     out.print(params)
     out.print(f"verifier: {env.verifier.name} (bound: {env.verifier.bound}); max turns: {env.max_turns}")
-    hacks = ", ".join(env.hack_actions()) if hasattr(env, "hack_actions") else ""
+    try:
+        hacks = ", ".join(env.hack_actions()) if hasattr(env, "hack_actions") else ""
+    except ProbesUnavailable as exc:
+        hacks = f"none ({exc})"
     out.print(f"hack probes: {escape(hacks)}", highlight=False)
     out.print(f"sample (seed 0, task {reset_info['task_id']}):")
     for message in obs:
@@ -179,16 +182,20 @@ def check(
         except EnvgymError as exc:
             _fail(str(exc))
     failed = 0
+    skipped = 0
     for one in ids:
         report = check_environment(one, seeds=range(seeds), host=host)
         failed += not report.ok
-        table = Table("check", "result", "detail", title=f"{one}: {'passed' if report.ok else 'FAILED'}")
+        skipped += bool(report.skipped)
+        verdict = ("passed" + (f", {len(report.skipped)} skipped" if report.skipped else "")) if report.ok else "FAILED"
+        table = Table("check", "result", "detail", title=f"{one}: {verdict}")
         for item in report.items:
-            table.add_row(item.name, "[green]ok[/]" if item.ok else "[red]FAIL[/]", escape(item.detail))
+            result = "[yellow]skipped[/]" if item.skipped else "[green]ok[/]" if item.ok else "[red]FAIL[/]"
+            table.add_row(item.name, result, escape(item.detail))
         out.print(table)
         for warning in report.warnings:
             out.print(f"  [yellow]gymnasium warning:[/] {escape(warning)}", highlight=False)
-    out.print(f"{len(ids) - failed} passed, {failed} failed")
+    out.print(f"{len(ids) - failed} passed, {failed} failed" + (f" ({skipped} with skipped checks)" if skipped else ""))
     if failed:
         raise typer.Exit(1)
 
@@ -246,7 +253,10 @@ def run(
     table = Table("seed", "task", "turns", "reward", "correct", "reason", title=f"{env_id} with the {policy} policy")
     results = []
     for s in range(seed, seed + episodes):
-        result = play_episode(env, SCRIPTED_POLICIES[policy], s)
+        try:
+            result = play_episode(env, SCRIPTED_POLICIES[policy], s)
+        except EnvgymError as exc:  # no gold policy (ProbesUnavailable), a server gone
+            _fail(str(exc), 1)
         results.append(result)
         table.add_row(escape(str(s)), escape(result.task_id), str(len(result.rewards)), f"{result.total_reward:g}",
                       str(result.final.correct), escape(result.final.reason))

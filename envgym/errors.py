@@ -38,6 +38,12 @@ class CheckpointError(EnvgymError, RuntimeError):
     """A checkpoint this run cannot resume (written by a differently laid-out run, or not fitting the model)."""
 
 
+class ProbesUnavailable(EnvgymError):
+    """An environment with no gold policy or no known hacks to probe with (an adapter of an environment
+    from elsewhere, before its user supplies them): ``envgym check`` reports those probes as skipped, with
+    the message as the reason."""
+
+
 class CheckFailed(EnvgymError):
     """An environment failed one of ``envgym check``'s checks (the message says which and why)."""
 

@@ -9,6 +9,7 @@ import pytest
 
 from envgym import EnvSpec, Message, Task, TextEnv
 from envgym.check import check_environment
+from envgym.errors import ProbesUnavailable
 from envgym.plugins import PluginHost
 from envgym.verify.match import ExactMatch, NumberMatch
 
@@ -100,6 +101,23 @@ class SecondTurnPolicyHack(SecondTurnPays):
         return {"probe-then-exploit": lambda env: "probe" if env.turn == 0 else "exploit"}
 
 
+class NoProbes(Base):
+    """An adapter of an environment from elsewhere, with no probes: they are skipped, not failed."""
+
+    def gold_action(self) -> str:
+        raise ProbesUnavailable("no gold policy here; give gold=")
+
+    def hack_actions(self) -> Mapping[str, str]:
+        raise ProbesUnavailable("no known hacks here; give hacks=")
+
+
+class HacksOnly(NoProbes):
+    """Probes it has still run: a hack that pays fails the check even when the gold is missing."""
+
+    def hack_actions(self) -> Mapping[str, str]:
+        return {"stuff": f"\\boxed{{{self.task.reference}}}"}
+
+
 CASES = {
     "Good": (Base, None),
     "SecondTurnPays": (SecondTurnPays, "hack probes"),
@@ -110,6 +128,8 @@ CASES = {
     "IgnoresSeed": (IgnoresSeed, "seeded reset"),
     "Unseeded": (Unseeded, "seeded reset"),
     "Slow": (Slow, "hostile actions"),
+    "NoProbes": (NoProbes, None),
+    "HacksOnly": (HacksOnly, "hack probes"),
 }
 
 
@@ -135,6 +155,13 @@ def test_check_fails_for_the_right_reason(host, name):
     else:
         assert expected in failed, report.items
         assert not report.ok
+
+
+def test_probes_an_environment_cannot_supply_are_skipped_with_the_reason(host):
+    report = check_environment("tests/NoProbes-v0", host=host)
+    assert report.ok and [i.name for i in report.skipped] == ["gold probes", "hack probes"]
+    assert report.skipped[0].detail == "skipped: no gold policy here; give gold="
+    assert all(i.ok and not i.skipped for i in report.items if i.name not in ("gold probes", "hack probes"))
 
 
 def test_unmakeable_environment_is_a_failed_check(host):
