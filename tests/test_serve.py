@@ -124,7 +124,11 @@ def test_a_client_beyond_max_sessions_is_refused_and_the_others_keep_playing(ser
         try:
             results = await asyncio.gather(*(c.reset(seed=i) for i, c in enumerate(clients)), return_exceptions=True)
             refused = [r for r in results if isinstance(r, Exception)]
-            assert len(refused) == 1 and "CAPACITY_REACHED" in str(refused[0])
+            # OpenEnv's server answers CAPACITY_REACHED and closes at once: EnvClient sends its reset first,
+            # so it may see the closed connection (websockets' ConnectionClosedOK) before the answer
+            assert len(refused) == 1 and ("CAPACITY_REACHED" in str(refused[0])
+                                          or type(refused[0]).__name__ == "ConnectionClosedOK"), refused
+            assert open_sessions(server)[GUESS] == 3
             for c, r in zip(clients, results):
                 if not isinstance(r, Exception):
                     assert not (await c.step("\\boxed{50}")).done
