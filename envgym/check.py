@@ -64,6 +64,10 @@ class CheckReport:
     def ok(self) -> bool:
         return all(item.ok for item in self.items)
 
+    @property
+    def skipped(self) -> tuple[CheckItem, ...]:
+        return tuple(item for item in self.items if item.skipped)
+
 
 def check_environment(env_id: str, *, seeds: Iterable[int] = range(5), host: PluginHost | None = None) -> CheckReport:
     """Run every check on ``env_id`` and report each; never raises on a failing environment."""
@@ -199,16 +203,19 @@ def _hostile(env: TextEnv, seed: int) -> str:
 def _misuse(host: PluginHost, env_id: str) -> str:
     fresh = host.make(env_id)
     try:
-        fresh.step("1")
-    except EnvStateError:
-        pass
-    else:
-        raise CheckFailed("step() before reset() did not raise EnvStateError")
-    fresh.reset(seed=0)
-    try:
-        fresh.step(42)  # type: ignore[arg-type]
-    except TypeError:
-        pass
-    else:
-        raise CheckFailed("a non-string action did not raise TypeError")
+        try:
+            fresh.step("1")
+        except EnvStateError:
+            pass
+        else:
+            raise CheckFailed("step() before reset() did not raise EnvStateError")
+        fresh.reset(seed=0)
+        try:
+            fresh.step(42)  # type: ignore[arg-type]
+        except TypeError:
+            pass
+        else:
+            raise CheckFailed("a non-string action did not raise TypeError")
+    finally:
+        fresh.close()  # it may hold a sandbox or a server session
     return "step before reset and non-string actions are refused"

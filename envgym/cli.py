@@ -5,6 +5,7 @@
     envgym plugins                   loaded plugins, and failed ones with their errors
     envgym check ID | --all          Gymnasium's checker, determinism, gold and hack probes
     envgym run ID --policy scripted  play episodes with the gold policy and print rewards
+    envgym serve ID [ID ...]         serve environments over HTTP/WebSocket (OpenEnv's protocol)
     envgym new NAME                  write a plugin package from the template
     envgym train --env ID --learner NAME   train (sft, rlvr, process, refine, distill, guided)
     envgym learners                  learners and their settings
@@ -181,17 +182,20 @@ def check(
         except EnvgymError as exc:
             _fail(str(exc))
     failed = 0
+    skipped = 0
     for one in ids:
         report = check_environment(one, seeds=range(seeds), host=host)
         failed += not report.ok
-        table = Table("check", "result", "detail", title=f"{one}: {'passed' if report.ok else 'FAILED'}")
+        skipped += bool(report.skipped)
+        verdict = ("passed" + (f", {len(report.skipped)} skipped" if report.skipped else "")) if report.ok else "FAILED"
+        table = Table("check", "result", "detail", title=f"{one}: {verdict}")
         for item in report.items:
             result = "[yellow]skip[/]" if item.skipped else "[green]ok[/]" if item.ok else "[red]FAIL[/]"
             table.add_row(item.name, result, escape(item.detail))
         out.print(table)
         for warning in report.warnings:
             out.print(f"  [yellow]gymnasium warning:[/] {escape(warning)}", highlight=False)
-    out.print(f"{len(ids) - failed} passed, {failed} failed")
+    out.print(f"{len(ids) - failed} passed, {failed} failed" + (f" ({skipped} with skipped checks)" if skipped else ""))
     if failed:
         raise typer.Exit(1)
 
@@ -253,6 +257,8 @@ def run(
             result = play_episode(env, SCRIPTED_POLICIES[policy], s)
         except ProbesUnavailable as exc:
             _fail(f"{env_id} has no {policy} policy: {exc}; try --policy random")
+        except EnvgymError as exc:  # a server gone, a sandbox that failed
+            _fail(str(exc), 1)
         results.append(result)
         table.add_row(escape(str(s)), escape(result.task_id), str(len(result.rewards)), f"{result.total_reward:g}",
                       str(result.final.correct), escape(result.final.reason))
@@ -263,6 +269,62 @@ def run(
     mean = sum(r.total_reward for r in results) / len(results)
     solved = sum(r.final.correct for r in results)
     out.print(f"mean reward {mean:.3f}, solved {solved}/{len(results)}")
+
+
+@app.command()
+def serve(
+    env_ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Environment ids to serve.")],
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on; 0 picks a free one (printed).")] = 8000,
+    host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 is this machine only.")] = "127.0.0.1",
+    kw: Annotated[Optional[list[str]], typer.Option("--kw", help="Default option KEY=VALUE for every id, or ID:KEY=VALUE "
+                                                    "for one (repeatable); a reset request may override it.")] = None,
+    max_sessions: Annotated[int, typer.Option(min=1, help="Open sessions (connections) allowed per id.")] = 1024,
+    threads: Annotated[int, typer.Option(min=1, help="Threads that run every session's reset and step.")] = 16,
+    log_level: Annotated[str, typer.Option(help="uvicorn's log level: critical, error, warning, info, debug.")] = "warning",
+) -> None:
+    """Serve environments over HTTP and WebSocket with OpenEnv's protocol: one session per connection."""
+    try:
+        from envgym.serve import app as serving
+    except ImportError as exc:
+        _fail(f"envgym serve needs openenv-core, FastAPI and uvicorn: pip install 'envgym[serve]' ({exc})")
+    _host()
+    if len(set(env_ids)) < len(env_ids):
+        _fail(f"each id once, please: {' '.join(env_ids)}")
+    if log_level not in ("critical", "error", "warning", "info", "debug"):
+        _fail(f"--log-level must be critical, error, warning, info or debug, got {log_level!r}")
+    options = _serve_kwargs(env_ids, kw)
+    try:
+        for env_id in env_ids:
+            validate.env(env_id, options[env_id], "--kw" if options[env_id] else "ID")
+        sock = serving.bind(host, port)
+    except InputError as exc:
+        _fail(str(exc))
+    serving.raise_open_file_limit(max_sessions * len(env_ids) + 256)
+    app = serving.build_app(env_ids, options, max_sessions=max_sessions, threads=threads)
+    url = serving.url_of(sock)
+    for env_id in env_ids:
+        out.print(f"serving {env_id} at {url}/{env_id}" + (f" (and at {url})" if len(env_ids) == 1 else ""),
+                  highlight=False, soft_wrap=True)
+    out.print(f"OpenEnv clients connect to {url}/<id>/ws; {url}/envs lists the sessions; Ctrl-C stops", highlight=False,
+              soft_wrap=True)
+    out.file.flush()
+    serving.run(app, sock, log_level=log_level)
+
+
+def _serve_kwargs(env_ids: list[str], items: list[str] | None) -> dict[str, dict]:
+    """--kw values of `envgym serve`: KEY=VALUE for every id, ID:KEY=VALUE for that id only."""
+    per_id: dict[str, dict] = {env_id: {} for env_id in env_ids}
+    for item in items or []:
+        key, sep, text = item.partition("=")
+        target, colon, key = key.rpartition(":")
+        if not sep or not key:
+            _fail(f"--kw takes KEY=VALUE or ID:KEY=VALUE, got {item!r}")
+        if colon and target not in per_id:
+            _fail(f"--kw {item!r}: {target!r} is not served here{validate.nearest(target, env_ids)}; "
+                  f"served: {', '.join(env_ids)}")
+        for env_id in [target] if colon else env_ids:
+            per_id[env_id][key] = parse_value(text)
+    return per_id
 
 
 @app.command()

@@ -118,6 +118,13 @@ class GoldOnlyUnavailable(Base):
         raise NotImplementedError("forgot to write it")
 
 
+class HacksOnly(NoProbes):
+    """Probes it has still run: a hack that pays fails the check even when the gold is missing."""
+
+    def hack_actions(self) -> Mapping[str, str]:
+        return {"stuff": f"\\boxed{{{self.task.reference}}}"}
+
+
 CASES = {
     "Good": (Base, None),
     "NoProbes": (NoProbes, None),
@@ -130,6 +137,7 @@ CASES = {
     "IgnoresSeed": (IgnoresSeed, "seeded reset"),
     "Unseeded": (Unseeded, "seeded reset"),
     "Slow": (Slow, "hostile actions"),
+    "HacksOnly": (HacksOnly, "hack probes"),
 }
 
 
@@ -162,6 +170,8 @@ def test_probes_an_environment_cannot_have_are_skipped_with_the_reason(host):
     skipped = {item.name: item.detail for item in report.items if item.skipped}
     assert report.ok and skipped == {"gold probes": "skipped: upstream ships no gold answers",
                                      "hack probes": "skipped: upstream ships no known hacks"}
+    assert [i.name for i in report.skipped] == ["gold probes", "hack probes"]
+    assert all(i.ok and not i.skipped for i in report.items if i.name not in ("gold probes", "hack probes"))
 
 
 def test_unmakeable_environment_is_a_failed_check(host):
