@@ -50,9 +50,15 @@ def _seeded(seed: int, reuse: np.random.Generator | None = None) -> np.random.Ge
         generator = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
         _SEED_STATES[seed] = generator.bit_generator.state
         if len(_SEED_STATES) > _SEED_CACHE:
-            _SEED_STATES.popitem(last=False)
+            try:  # environments reset in threads (envgym serve): another may have just evicted it
+                _SEED_STATES.popitem(last=False)
+            except KeyError:
+                pass
         return generator
-    _SEED_STATES.move_to_end(seed)
+    try:
+        _SEED_STATES.move_to_end(seed)
+    except KeyError:  # evicted by another thread since the lookup; the state read above still holds
+        pass
     if reuse is None:
         return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
     reuse.bit_generator.state = state

@@ -180,3 +180,33 @@ def test_spaces():
     assert not conv.contains([{"role": "assistant", "content": "", "tool_calls": [{**call, "id": None}]}])
     assert not conv.contains([{"role": "assistant", "content": "", "tool_calls": [
         {**call, "function": {"name": "f", "arguments": {}}}]}])
+
+
+def test_seeded_resets_in_threads_share_the_seed_cache_safely(monkeypatch):
+    """envgym serve resets environments in threads: evicting a seed's start state while another
+    thread reads it must not raise (it did: KeyError from move_to_end)."""
+    import sys
+    import threading
+
+    monkeypatch.setattr("envgym.env._SEED_CACHE", 8)  # evictions on nearly every reset
+    errors: list[str] = []
+
+    def work(k: int) -> None:
+        env = envgym.make("envgym/Arithmetic-v0")
+        try:
+            for s in range(2000):
+                env.reset(seed=(s * 7 + k) % 40)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted on
+            errors.append(repr(exc))
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads between almost every bytecode
+    try:
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
