@@ -36,5 +36,6 @@ def test_step_vs_gem_bench_runs_both_sides_with_ratios_first():
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     values = dict(line.split(": ", 1) for line in out.stdout.strip().splitlines())
-    assert list(values)[:2] == ["loop_ratio_envgym_over_gem", "step_ratio_envgym_over_gem"]
+    assert list(values)[:3] == ["loop_ratio_envgym_over_gem", "loop_ratio_fresh_seeds", "step_ratio_envgym_over_gem"]
     assert float(values["envgym_us_per_step"]) > 0 and float(values["gem_us_per_step"]) > 0
+    assert float(values["envgym_loop_us_per_step_fresh"]) > 0 and float(values["gem_loop_us_per_step_replayed"]) > 0

@@ -139,6 +139,60 @@ def test_check_passes_with_the_probes_the_user_gives(url, registered):
                                                "hostile actions", "misuse errors"}
 
 
+def test_trained_a_step_and_evaluated_with_envgym(url, registered, tmp_path):
+    """The issue's check: an OpenEnv environment of one's own, through the adapter, trained (an RLVR
+    run too large for the server's sessions says so; an SFT step of the tiny model on the gold
+    episodes moves every trainable weight) and evaluated by envgym (a binary search solves every
+    held-out task, a fixed wrong guess none)."""
+    import torch
+
+    from envgym.evaluate import evaluate
+    from envgym.learn.learners import RLVRConfig, SFTConfig
+    from envgym.learn.trainer import TrainConfig, Trainer
+    from envgym.models import build_tokenizer
+    from scripted import ScriptedPolicy
+
+    env_id = registered("test/OpenEnvTrain-v0", url=url, gold=binary_search(1, 50), hacks=HACKS)
+
+    def trainer_for(prompts: int, group: int) -> Trainer:
+        return Trainer(TrainConfig(env=env_id, learner="rlvr", output_dir=str(tmp_path / f"rlvr{prompts}x{group}"),
+                                   steps=1, lr=1e-3, max_tokens=8, eval_tasks=4, progress=False,
+                                   learner_config=RLVRConfig(prompts_per_step=prompts, group_size=group, overlong="none")))
+
+    trainer = trainer_for(4, 4)  # 16 sessions at once: more than the server's 8
+    try:
+        with pytest.raises(EnvgymError, match="at its session limit"):
+            trainer.train_step()
+    finally:
+        trainer.close()
+    # RLVR's groups here earn nothing (a random tiny model seldom wins): SFT on the gold policy's
+    # episodes, played against the server through the adapter, is the step that moves the weights.
+    trainer = Trainer(TrainConfig(env=env_id, learner="sft", output_dir=str(tmp_path / "sft"), steps=1, lr=1e-3,
+                                  max_tokens=8, eval_tasks=4, progress=False,
+                                  learner_config=SFTConfig(examples_per_step=4)))
+    try:
+        before = {k: v.detach().clone() for k, v in trainer.model.named_parameters() if v.requires_grad}
+        metrics = trainer.train_step()
+    finally:
+        trainer.close()
+    assert metrics["samples"] > 0, metrics
+    assert [k for k, v in trainer.model.named_parameters() if v.requires_grad and torch.equal(v, before[k])] == []
+
+    def searcher(prompt: str, _call: int) -> str:  # binary search, read from the conversation's text
+        lo, hi, guess = 1, 50, None
+        for word in re.findall(r"\b(\d+|higher|lower)\b", prompt.split("number only.", 1)[-1]):
+            if word.isdigit():
+                guess = int(word)
+            elif guess is not None:
+                lo, hi = (guess + 1, hi) if word == "higher" else (lo, guess - 1)
+        return str((lo + hi) // 2)
+
+    solved = evaluate(ScriptedPolicy(build_tokenizer(), searcher), env_id, tasks=4, max_tokens=8)
+    assert solved.tasks == 4 and solved.pass_at[1] == 1.0, solved
+    wrong = evaluate(ScriptedPolicy(build_tokenizer(), lambda prompt, call: "51"), env_id, tasks=4, max_tokens=8)
+    assert wrong.pass_at[1] == 0.0
+
+
 def test_check_without_probes_skips_them_and_says_why(url):
     checked = envgym_cli("check", "openenv/Guess-v0", env={"ENVGYM_OPENENV_SERVERS": f"Guess={url}"})
     text = " ".join(checked.stdout.replace("│", " ").split())

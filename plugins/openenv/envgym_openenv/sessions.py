@@ -37,6 +37,7 @@ class RemoteSession:
         self.url = url.rstrip("/")
         self.timeout_s = timeout_s
         self._client: Any = None
+        self._played = False  # whether the server ever answered this session
 
     def _connected(self) -> Any:
         if self._client is None:
@@ -58,10 +59,19 @@ class RemoteSession:
         except (OSError, TimeoutError, EOFError) as exc:
             raise EnvgymError(f"OpenEnv server {self.url}: {type(exc).__name__}: {exc}") from None
         except Exception as exc:  # noqa: BLE001 - websockets' ConnectionClosed and kin: the server went away
+            if not self._played and "ConnectionClosed" in type(exc).__name__:
+                # OpenEnv's server closes a session it has no room for as soon as it opens (CAPACITY_REACHED)
+                raise EnvgymError(
+                    f"OpenEnv server {self.url} closed a new session at once: it is most likely at its session limit "
+                    "(openenv's create_app(..., max_concurrent_envs=N); `envgym serve --max-sessions`). envgym opens "
+                    "one session per environment: training needs prompts_per_step x group_size of them at once, "
+                    "plus one for evaluation and one for score()") from None
             raise EnvgymError(f"OpenEnv server {self.url}: the connection failed ({type(exc).__name__}: {exc})") from None
 
     def reset(self, **kwargs: Any) -> dict[str, Any]:
-        return _payload(self._call(self._connected().reset, **kwargs))
+        payload = _payload(self._call(self._connected().reset, **kwargs))
+        self._played = True
+        return payload
 
     def step(self, action: dict[str, Any]) -> dict[str, Any]:
         return _payload(self._call(self._connected().step, action))
