@@ -239,3 +239,17 @@ def test_grpo_trains_on_multi_turn_episodes_through_rollout_func(tmp_path, warm)
     assert max(turns) > 1 and len(set(returns)) > 1  # several turns were played, and their returns differ
     mean = [log["rewards/episode_return/mean"] for log in logs]
     assert all(math.isclose(m, sum(returns[k * 8:(k + 1) * 8]) / 8, rel_tol=1e-5) for k, m in enumerate(mean))
+
+
+def test_envgym_plugins_lists_the_integration_without_importing_trl():
+    from conftest import envgym_cli
+
+    listed = envgym_cli("plugins")
+    row = next((line for line in listed.stdout.splitlines() if " trl " in line), "")
+    assert "envgym-trl" in row and " 0 " in row, listed.stdout + listed.stderr  # installed, registers nothing
+    import subprocess
+    import sys
+
+    probe = subprocess.run([sys.executable, "-c", "import sys, envgym; envgym.host(); print('trl' in sys.modules)"],
+                           capture_output=True, text=True, timeout=120)
+    assert probe.stdout.strip() == "False", probe.stderr[-2000:]
