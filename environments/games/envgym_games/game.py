@@ -57,14 +57,12 @@ class GameEnv(TextEnv):
         return obs, info
 
     def score(self, action: str) -> Verdict:
-        """Judge a move in the current state, without playing it; adds ``details["turns_left"]``."""
+        """Judge a move in the current state, without playing it."""
         verdict = self.verifier.verify(action, self.state)
-        left = self.max_turns - self.turn - 1
-        details = {**verdict.details, "turns_left": left}
-        if left > 0 or verdict.correct or verdict.reward == 0:
-            return Verdict(verdict.reward, verdict.correct, verdict.reason, verdict.step_rewards, details)  # (replace() costs 5x)
+        if self.turn + 1 < self.max_turns or verdict.correct or verdict.reward == 0:
+            return verdict
         # The last turn pays the outcome only: what a move finds out is worth nothing once no turn is left.
-        return Verdict(0.0, False, f"{verdict.reason}; no turns left", verdict.step_rewards, details)
+        return Verdict(0.0, False, f"{verdict.reason}; no turns left", verdict.step_rewards, verdict.details)
 
     def step(self, action: str):
         obs, reward, terminated, truncated, info = super().step(action)
@@ -74,8 +72,8 @@ class GameEnv(TextEnv):
         return obs, reward, terminated, truncated, info
 
     def turns_left(self, verdict: Verdict) -> int:
-        """Turns left after the move ``verdict`` judged."""
-        return verdict.details.get("turns_left", self.max_turns - self.turn)
+        """Turns left after the move ``verdict`` judged (``feedback`` asks, once the move is counted)."""
+        return self.max_turns - self.turn
 
 
 def one_answer(reply: str, fallback: Callable[[str], str | None], missing: str) -> tuple[str | None, str]:
