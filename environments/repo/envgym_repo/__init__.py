@@ -1,0 +1,1 @@
+"""envgym/Repo-v0: repository-level coding tasks solved with shell and edit tools, judged by hidden tests."""

@@ -1,0 +1,4 @@
+"""numutil."""
+from numutil.ranges import clamp
+
+__all__ = ['clamp']

@@ -1,0 +1,4 @@
+"""units."""
+from units.temperature import to_celsius, to_fahrenheit
+
+__all__ = ['to_celsius', 'to_fahrenheit']

@@ -1,0 +1,4 @@
+"""cachekit."""
+from cachekit.lru import LRUCache
+
+__all__ = ['LRUCache']

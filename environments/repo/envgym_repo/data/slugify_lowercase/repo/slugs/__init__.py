@@ -1,0 +1,4 @@
+"""slugs."""
+from slugs.text import slugify
+
+__all__ = ['slugify']

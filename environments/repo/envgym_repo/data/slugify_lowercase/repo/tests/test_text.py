@@ -1,0 +1,5 @@
+from slugs import slugify
+
+
+def test_punctuation_dropped():
+    assert slugify("a, b!") == "a-b"

@@ -1,0 +1,303 @@
+"""Working copies in a sandbox: run a shell command in one, run its tests, grade it with hidden tests.
+
+A working copy is a mapping of relative paths to file contents, kept on the host, one per episode
+(a copy of the task's mapping: the contents are shared until the agent writes a file). Nothing
+persists inside a sandbox: every command starts a fresh sandbox (a warm bubblewrap zygote, or a
+Docker container), writes the working copy into its ``/work``, runs, and sends back the tree as the
+command left it, which becomes the working copy. So a command can do anything a shell can
+(edit, create, delete, move files, run pytest) and its effects reach the next command, while
+nothing it starts, writes outside ``/work`` or leaves in ``/tmp`` survives it.
+
+The snapshot travels on the sandbox's stdout after the command's own (captured) output. The
+command could forge it, but that gains nothing: the snapshot is the agent's own working copy,
+which its tools may set to anything anyway. What decides the reward is ``grade``: a fresh sandbox
+the agent never touched, holding only the agent's source files (``source_files``: ``.py`` files in
+the task's source packages, nothing else), the hidden tests read-only under ``/harness``, and a
+trusted launcher that reads a per-run secret before any of the agent's code is imported and
+prefixes its one result line with it. Conftest files, pytest configuration, ``sitecustomize``,
+``.pth`` files, a ``pytest.py`` of the agent's, caches and edited visible tests never reach it.
+
+What it does not stop: the agent's source code is imported into the pytest process that runs the
+hidden tests, so code written to attack that process (patch pytest's internals at import, find
+the secret in memory) could forge a result. The tasks' hidden tests compare behaviour, and the
+probes cover the hacks named in the issue; a harness that keeps the test logic out of the
+candidate's process (as ``envgym_code``'s does for single functions) would close this.
+
+pytest inside the sandbox: the sandbox sees only the system's ``/usr``, whose Python usually has
+no pytest. ``pytest_bundle`` copies the host's pytest and its pure-Python dependencies (pytest,
+pluggy, iniconfig, packaging) into a cache directory once and the sandbox binds that directory
+read-only: never the host's whole site-packages, which may hold this package and so the hidden
+tests and gold patches.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import posixpath
+import secrets
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+Files = dict[str, bytes]
+
+MAX_FILE_BYTES = 256 << 10
+MAX_TREE_BYTES = 4 << 20
+MAX_TREE_FILES = 500
+MAX_OUTPUT_CHARS = 6000
+BUNDLED = ("pytest", "_pytest", "py.py", "pluggy", "iniconfig", "packaging", "pygments")
+SKIPPED_DIRS = ("__pycache__", ".pytest_cache", ".git")
+
+# Runs inside the sandbox as `python3 -I -S /harness/shell.py`, the command on stdin. Trusted but
+# not relied on (see the module docstring): the command's output, then the tree, base64 in JSON.
+SHELL = r'''
+import base64, json, os, signal, subprocess, sys
+MARK, CAP, WALL = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+SKIP = set(sys.argv[4].split(","))
+bundle = sys.argv[5]
+command = sys.stdin.read()
+env = {"PATH": bundle + "/bin:/usr/bin:/bin", "PYTHONPATH": bundle + "/lib", "HOME": "/work",
+       "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1", "TERM": "dumb"}
+proc = subprocess.Popen(["/bin/sh", "-c", command], cwd="/work", env=env, stdin=subprocess.DEVNULL,
+                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+out, total, status = bytearray(), 0, None
+import selectors, time
+deadline = time.monotonic() + WALL
+sel = selectors.DefaultSelector()
+sel.register(proc.stdout, selectors.EVENT_READ)
+while True:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        status = "timeout"
+        break
+    if not sel.select(min(left, 0.5)):
+        continue
+    chunk = os.read(proc.stdout.fileno(), 65536)
+    if not chunk:
+        break
+    total += len(chunk)
+    out += chunk[:max(0, CAP - len(out))]
+try:
+    os.killpg(proc.pid, signal.SIGKILL)
+except OSError:
+    pass
+code = proc.wait()
+files = {}
+size = 0
+for root, dirs, names in os.walk("/work"):
+    dirs[:] = sorted(d for d in dirs if d not in SKIP and not os.path.islink(os.path.join(root, d)))
+    for name in sorted(names):
+        path = os.path.join(root, name)
+        if os.path.islink(path) or not os.path.isfile(path) or name.endswith(".pyc"):
+            continue
+        with open(path, "rb") as f:
+            data = f.read()
+        size += len(data)
+        files[os.path.relpath(path, "/work")] = base64.b64encode(data).decode()
+sys.stdout.write(MARK + json.dumps({"code": code, "status": status, "output": base64.b64encode(bytes(out)).decode(),
+                                    "total": total, "files": files, "size": size}))
+'''
+
+# Runs inside the grading sandbox as `python3 -I -S /harness/grade.py BUNDLE`; stdin: the secret.
+GRADE = r'''
+import os, sys
+secret = sys.stdin.readline().strip()
+sys.dont_write_bytecode = True
+sys.path[:0] = [sys.argv[1] + "/lib", "/work"]
+os.chdir("/work")
+write = os.write
+import pytest
+
+class Record:
+    def __init__(self):
+        self.passed, self.failed = set(), set()
+    def pytest_runtest_logreport(self, report):
+        if report.failed or (report.when == "call" and report.skipped):
+            self.failed.add(report.nodeid)
+        elif report.when == "call" and report.passed:
+            self.passed.add(report.nodeid)
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.failed.add(report.nodeid or "collection")
+
+record = Record()
+tests = sorted("/harness/" + n for n in os.listdir("/harness") if n.startswith("test_") and n.endswith(".py"))
+code = pytest.main(["-q", "-p", "no:cacheprovider", "--rootdir=/harness", "--import-mode=importlib", *tests],
+                   plugins=[record])
+import json
+write(1, ("\n" + secret + json.dumps({"passed": sorted(record.passed - record.failed),
+                                      "failed": sorted(record.failed), "code": int(code)}) + "\n").encode())
+'''
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What a command did: its exit code (None when it never finished), its output as the model
+    reads it, and the working copy it left (None when the sandbox sent none back)."""
+
+    exit_code: int | None
+    output: str
+    files: Files | None
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The hidden tests' result: test ids that passed, and the total the task declares."""
+
+    passed: tuple[str, ...]
+    failed: tuple[str, ...]
+    total: int
+    reason: str
+
+    @property
+    def all_passed(self) -> bool:
+        return self.total > 0 and len(self.passed) >= self.total and not self.failed
+
+
+def pytest_bundle(cache: str | os.PathLike[str] | None = None) -> str:
+    """A directory holding ``lib/`` (pytest and its dependencies, copied from the host) and ``bin/``
+    (``python`` and ``pytest`` for the shell), built once per pytest version; its path.
+
+    It lies under ``/var/tmp/envgym-UID`` by default, not under the home directory: bubblewrap starts
+    as a throwaway uid that must be able to reach it (a home directory is usually closed to others)."""
+    import pytest
+
+    site = Path(pytest.__file__).resolve().parent.parent
+    root = Path(cache) if cache else Path("/var/tmp") / f"envgym-{os.geteuid()}"
+    target = root / f"pytest-bundle-{pytest.__version__}"
+    if (target / "lib" / "pytest").is_dir():
+        return str(target)
+    root.mkdir(mode=0o755, parents=True, exist_ok=True)
+    if root.stat().st_uid != os.geteuid() or root.stat().st_mode & 0o022:
+        raise RuntimeError(f"{root} is not this user's alone (owner uid {root.stat().st_uid}); "
+                           "pass pytest_bundle(cache=...) a directory of your own")
+    staging = Path(tempfile.mkdtemp(prefix="pytest-bundle-", dir=root))
+    (staging / "lib").mkdir()
+    for name in BUNDLED:
+        source = site / name
+        if source.is_dir():
+            shutil.copytree(source, staging / "lib" / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.is_file():
+            shutil.copy2(source, staging / "lib" / name)
+    (staging / "bin").mkdir()
+    os.symlink("/usr/bin/python3", staging / "bin" / "python")
+    script = staging / "bin" / "pytest"
+    script.write_text("#!/usr/bin/python3\nimport pytest\nraise SystemExit(pytest.main())\n")
+    script.chmod(0o755)
+    os.chmod(staging, 0o755)
+    try:
+        os.rename(staging, target)
+    except OSError:  # another process built it first
+        shutil.rmtree(staging, ignore_errors=True)
+    return str(target)
+
+
+def make_repo_sandbox(backend: str | None = None, *, concurrency: int | None = None) -> Any:
+    """A sandbox that can run pytest: envgym's sandbox with the pytest bundle bound read-only."""
+    import envgym
+
+    bundle = pytest_bundle()
+    kwargs: dict[str, Any] = {"wall_s": 30.0, "cpu_s": 30.0, "memory_mb": 1024, "processes": 64,
+                              "output_bytes": 2 * MAX_TREE_BYTES, "disk_mb": 64}
+    if concurrency is not None:
+        kwargs["concurrency"] = concurrency
+    name = backend or _default_backend()
+    if name == "bwrap":
+        kwargs["extra_ro_binds"] = (bundle,)
+    box = envgym.make_sandbox(name, **kwargs)
+    box.repo_bundle = bundle
+    return box
+
+
+def _default_backend() -> str:
+    from envgym.sandbox.base import default_backend
+
+    return default_backend()
+
+
+def run_command(box: Any, files: Mapping[str, bytes], command: str, *, wall_s: float = 20.0,
+                max_chars: int = MAX_OUTPUT_CHARS) -> CommandResult:
+    """Run ``command`` with ``/bin/sh`` in a fresh sandbox holding ``files`` as ``/work``."""
+    mark = f"\n@@envgym-tree-{secrets.token_hex(8)}@@"
+    argv = [box.python, "-I", "-S", box.harness_path("shell.py"), mark, str(64 << 10), str(wall_s),
+            ",".join(SKIPPED_DIRS), box.repo_bundle]
+    limits = box.limits.replace(wall_s=wall_s + 5.0)
+    result = box.run(argv, files=dict(files), stdin=command, limits=limits, readonly_files={"shell.py": SHELL})
+    head, found, tail = result.stdout.rpartition(mark)
+    if not found:
+        why = result.stopped or f"exit code {result.exit_code}"
+        return CommandResult(None, _cut(f"Error: the sandbox stopped the command ({why})\n{result.stderr[-1000:]}",
+                                        max_chars), None)
+    report = json.loads(tail)
+    output = base64.b64decode(report["output"]).decode("utf-8", "replace")
+    if report["total"] > len(output.encode()):
+        output += f"\n[output cut: {report['total']} bytes printed]"
+    if report["status"] == "timeout":
+        output += f"\n[the command timed out after {wall_s:g} s and was killed]"
+    if report["size"] > MAX_TREE_BYTES or len(report["files"]) > MAX_TREE_FILES:
+        return CommandResult(report["code"], _cut(output, max_chars) + "\n[Error: the working copy grew over "
+                             f"{MAX_TREE_FILES} files or {MAX_TREE_BYTES >> 20} MiB: the command's changes were dropped]",
+                             None)
+    tree = {name: base64.b64decode(data) for name, data in report["files"].items()
+            if len(data) <= MAX_FILE_BYTES * 4 // 3 + 4}
+    return CommandResult(None if report["status"] else report["code"], _cut(output, max_chars), tree)
+
+
+def source_files(files: Mapping[str, bytes], packages: Sequence[str]) -> Files:
+    """The agent's files that grading takes: ``.py`` files inside the task's source packages, and
+    no test module, conftest or anything else (see the module docstring)."""
+    kept = {}
+    for name, data in files.items():
+        parts = name.split("/")
+        base = parts[-1]
+        if (len(parts) >= 2 and parts[0] in packages and base.endswith(".py") and not base.startswith("test_")
+                and base != "conftest.py" and not any(p.startswith(".") or p in ("tests", "__pycache__") for p in parts)):
+            kept[name] = data
+    return kept
+
+
+def grade(box: Any, files: Mapping[str, bytes], packages: Sequence[str], hidden: Mapping[str, bytes],
+          total: int, *, wall_s: float = 30.0) -> Grade:
+    """Run the hidden tests against the agent's source files in a fresh sandbox."""
+    secret = secrets.token_hex(16)
+    readonly = {"grade.py": GRADE, **hidden}  # hidden: flat test_*.py names (the harness holds no folders)
+    limits = box.limits.replace(wall_s=wall_s)
+    result = box.run([box.python, "-I", "-S", box.harness_path("grade.py"), box.repo_bundle],
+                     files=source_files(files, packages), stdin=secret + "\n", limits=limits, readonly_files=readonly)
+    line = next((line[len(secret):] for line in reversed(result.stdout.splitlines()) if line.startswith(secret)), None)
+    if line is None:
+        why = result.stopped or f"exit code {result.exit_code}"
+        return Grade((), (), total, f"the hidden tests did not report a result ({why})")
+    report = json.loads(line)
+    passed, failed = tuple(report["passed"]), tuple(report["failed"])
+    reason = f"{len(passed)} of {total} hidden tests passed"
+    if failed:
+        reason += "; failed: " + ", ".join(n.rpartition("::")[2] for n in failed[:3]) + (" ..." if len(failed) > 3 else "")
+    return Grade(passed, failed, total, reason)
+
+
+def safe_path(path: str) -> str | None:
+    """``path`` as a relative path inside the working copy, or None when it leaves it."""
+    if not isinstance(path, str) or not path.strip() or "\0" in path:
+        return None
+    path = path.strip()
+    if path.startswith("/work/"):
+        path = path[len("/work/"):]
+    if path.startswith("/"):
+        return None
+    norm = posixpath.normpath(path)
+    if norm in (".", "") or norm.startswith("../") or norm == "..":
+        return None
+    return norm
+
+
+def _cut(text: str, max_chars: int) -> str:
+    if len(text) <= max_chars:
+        return text
+    half = max_chars // 2
+    return f"{text[:half]}\n[... {len(text) - max_chars} characters cut ...]\n{text[-half:]}"
