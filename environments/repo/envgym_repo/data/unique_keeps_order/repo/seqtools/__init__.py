@@ -1,0 +1,4 @@
+"""seqtools: helpers over sequences."""
+from seqtools.core import chunks, unique
+
+__all__ = ["chunks", "unique"]
