@@ -11,7 +11,7 @@ def test_wide_cell_widens_column():
 
 def test_right_aligned_wide_column():
     out = render(["name", "amount"], [["tea", 1250000]], align={"amount": "right"})
-    assert out.splitlines() == ["| name | amount  |", "| ---- | ------: |", "| tea  | 1250000 |"]
+    assert out.splitlines() == ["| name |  amount |", "| ---- | ------: |", "| tea  | 1250000 |"]
 
 
 def test_all_lines_same_length_with_escapes_and_none():
