@@ -1,0 +1,17 @@
+"""Cache keys for function calls."""
+
+
+def make_key(args, kwargs):
+    """A hashable key that is equal for two calls exactly when their arguments are equal."""
+    key = tuple(args)
+    if kwargs:
+        key += (_MARK,)
+    return key
+
+
+class _Mark:
+    def __repr__(self):
+        return "<kwargs>"
+
+
+_MARK = _Mark()
