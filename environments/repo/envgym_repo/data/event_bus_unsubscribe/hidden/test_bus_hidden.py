@@ -1,0 +1,34 @@
+from signals import EventBus
+
+
+def test_unsubscribing_during_emit_skips_nobody():
+    bus, seen = EventBus(), []
+
+    def first():
+        seen.append(1)
+        off()
+
+    off = bus.subscribe("saved", first)
+    bus.subscribe("saved", lambda: seen.append(2))
+    bus.subscribe("saved", lambda: seen.append(3))
+    assert bus.emit("saved") == 3 and seen == [1, 2, 3]
+    assert bus.emit("saved") == 2 and seen == [1, 2, 3, 2, 3]
+
+
+def test_once_runs_once():
+    bus, seen = EventBus(), []
+    bus.once("ready", seen.append)
+    bus.subscribe("ready", lambda x: seen.append(x * 10))
+    bus.emit("ready", 1)
+    bus.emit("ready", 2)
+    assert seen == [1, 10, 20]
+
+
+def test_once_can_be_cancelled_and_handlers_added_during_emit_wait():
+    bus, seen = EventBus(), []
+    cancel = bus.once("e", lambda: seen.append("once"))
+    cancel()
+    bus.subscribe("e", lambda: bus.subscribe("e", lambda: seen.append("late")))
+    assert bus.emit("e") == 1 and seen == []
+    bus.emit("e")
+    assert seen == ["late"]

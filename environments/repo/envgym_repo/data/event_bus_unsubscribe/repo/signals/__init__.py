@@ -1,0 +1,4 @@
+"""signals: a small synchronous event bus."""
+from signals.bus import EventBus
+
+__all__ = ["EventBus"]
