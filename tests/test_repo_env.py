@@ -124,3 +124,59 @@ def test_openai_format_tool_calls_and_fraction_reward():
 def test_envgym_check_passes():
     report = check_environment("envgym/Repo-v0", seeds=range(2))
     assert report.ok, [(i.name, i.detail) for i in report.items if not i.ok]
+
+
+# ---- a whole episode through the rollout collector, with a scripted policy -------------------------
+
+REPRO = "python -c 'from pager import paginate; print(paginate(list(range(5)), 1, 2))'"
+
+
+def _pager_script(fix: str):
+    """The calls of one episode on ``paginate_off_by_one``: read, test, reproduce, edit (``fix``),
+    test, reproduce, answer. The script follows the turn count; one seed, one sample."""
+    from envgym.tools.calls import call_text
+
+    steps = [call_text("read_file", {"path": "pager/pages.py"}),
+             call_text("run_tests", {}),
+             call_text("bash", {"command": REPRO}),
+             call_text("str_replace", {"path": "pager/pages.py", "old": "start = page * size", "new": fix}),
+             call_text("run_tests", {}),
+             call_text("bash", {"command": REPRO}),
+             "Page numbers are 1-based now: page 1 starts at item 0."]
+    return lambda prompt, k: steps[min(k, len(steps) - 1)]
+
+
+def _collect_pager(fix: str):
+    pytest.importorskip("transformers")
+    from envgym.models import build_tokenizer
+    from envgym.policy.base import SamplingParams
+    from envgym.rollout.collector import RolloutConfig, collect
+    from envgym.rollout.pool import LocalEnvPool
+    from scripted import ScriptedPolicy
+
+    policy = ScriptedPolicy(build_tokenizer(), _pager_script(fix))
+    config = RolloutConfig(sampling=SamplingParams(max_tokens=256), max_context_tokens=32_768)
+    [trajectory] = collect(LocalEnvPool("envgym/Repo-v0", {"tasks": ["paginate_off_by_one"]}), policy, [0], config)
+    return trajectory
+
+
+def test_scripted_episode_through_the_collector_reads_tests_edits_and_earns_one():
+    from envgym.learn.sequences import training_sequence
+
+    t = _collect_pager("start = (page - 1) * size")
+    assert len(t.turns) == 7 and t.reward == 1.0 and t.correct
+    outputs = [turn.env_messages[0].content if turn.env_messages else "" for turn in t.turns]
+    assert "start = page * size" in outputs[0] and outputs[0].lstrip().startswith("1  def page_count")
+    assert "2 passed" in outputs[1]  # the visible tests do not catch the bug...
+    assert outputs[2].startswith("[2, 3]")  # ...the reproduction does
+    assert outputs[3].startswith("Edited")
+    assert "2 passed" in outputs[4] and outputs[5].startswith("[0, 1]")
+    assert [turn.reward for turn in t.turns[:-1]] == [0.0] * 6
+    assert t.turns[-1].verdict.details == {"passed": 3, "total": 3, "failed": []}
+    training_sequence(t)  # every turn's tokens are a prefix of the final sequence
+
+
+def test_scripted_episode_with_a_wrong_fix_earns_zero():
+    t = _collect_pager("start = page * size - 1")  # moves the window, but not to the right place
+    assert len(t.turns) == 7 and t.reward == 0.0 and not t.correct
+    assert "hidden tests passed" in t.turns[-1].verdict.reason and t.turns[-1].verdict.details["passed"] < 3
