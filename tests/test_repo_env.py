@@ -180,3 +180,35 @@ def test_scripted_episode_with_a_wrong_fix_earns_zero():
     t = _collect_pager("start = page * size - 1")  # moves the window, but not to the right place
     assert len(t.turns) == 7 and t.reward == 0.0 and not t.correct
     assert "hidden tests passed" in t.turns[-1].verdict.reason and t.turns[-1].verdict.details["passed"] < 3
+
+
+# ---- training: the pipeline end to end on the tiny model ----------------------------------------------
+
+
+def test_rlvr_steps_of_the_tiny_model_on_the_easiest_tasks(tmp_path):
+    """Two RLVR steps on difficulty-1 tasks: rollouts through the tools, grading, a loss, an optimizer
+    step, evaluation, metrics and a checkpoint. Learning is not expected of the tiny model (its
+    answers change no file, so they earn 0 without a sandbox run): this checks the pipeline."""
+    pytest.importorskip("torch")
+    from envgym.learn.learners import RLVRConfig
+    from envgym.learn.trainer import TrainConfig, Trainer
+
+    out = tmp_path / "run"
+    config = TrainConfig(env="envgym/Repo-v0", env_kwargs={"difficulty": 1}, learner="rlvr", output_dir=str(out),
+                         steps=2, lr=1e-3, max_tokens=16, max_context_tokens=4096, eval_tasks=2, progress=False,
+                         learner_config=RLVRConfig(prompts_per_step=2, group_size=2, dynamic_sampling=False,
+                                                   overlong="none"))
+    trainer = Trainer(config)
+    try:
+        last = trainer.train()
+    finally:
+        trainer.close()
+    rows = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in rows if "samples" in r] == [1, 2] and last["step"] == 2
+    assert all(r["samples"] == 4 for r in rows if "samples" in r), rows
+    assert (out / "checkpoint" / "trainer.pt").exists() and (out / "checkpoint" / "model.safetensors").exists()
+    assert [r["step"] for r in rows if "eval_reward" in r] == [0, 2]  # evaluated before and after
+    assert [r["policy_version"] for r in rows if "samples" in r] == [1, 2]
+    trained = [json.loads(line) for line in (out / "trained.jsonl").read_text().splitlines()]
+    easiest = {f"repo-{t.name}" for t in TASKS if t.difficulty == 1}
+    assert len(trained) == 2 and all(t["tasks"] and set(t["tasks"]) <= easiest for t in trained), trained
