@@ -16,10 +16,12 @@ from envgym.errors import (
     EnvStateError,
     InvalidEnvIdError,
     RegistrationError,
+    SnapshotUnsupported,
 )
 from envgym.hookspecs import Event, hookimpl
 from envgym.plugins import host, load_plugins
 from envgym.registry import ComponentSpec, EnvSpec, parse_env_id
+from envgym.snapshot import Snapshot, fork
 from envgym.types import Cost, Message, Provenance, Trajectory, Turn, Verdict
 from envgym.verify.base import Guarded, Verifier
 
@@ -98,8 +100,8 @@ def list_verifiers() -> list[str]:
 __all__ = [
     "ComponentNotFoundError", "ComponentSpec", "Cost", "EnvNotFoundError", "EnvSpec", "EnvStateError",
     "EnvgymError", "Event", "Guarded", "InvalidEnvIdError", "Message", "Provenance", "RegistrationError",
-    "Task", "TextEnv", "Trajectory", "Turn", "Verdict", "Verifier", "hookimpl", "host", "list_envs",
-    "list_sandboxes", "list_verifiers", "load_plugins", "make", "make_policy", "make_sandbox", "make_scaffold", "make_verifier", "parse_env_id", "register", "spec",
+    "Snapshot", "SnapshotUnsupported", "Task", "TextEnv", "Trajectory", "Turn", "Verdict", "Verifier", "hookimpl", "host", "list_envs",
+    "list_sandboxes", "list_verifiers", "load_plugins", "make", "make_policy", "make_sandbox", "make_scaffold", "make_verifier", "parse_env_id", "register", "spec", "fork",
 ]
 
 

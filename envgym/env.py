@@ -25,7 +25,8 @@ from typing import Any, ClassVar, NamedTuple
 import gymnasium
 import numpy as np
 
-from envgym.errors import EnvStateError
+from envgym.errors import EnvStateError, SnapshotUnsupported
+from envgym.snapshot import Snapshot, blocker, check_restorable
 from envgym.spaces import ConversationSpace, TextSpace
 from envgym.types import Message, Verdict
 from envgym.verify.base import DEFAULT_MAX_CHARS, Guarded, Verifier
@@ -127,6 +128,11 @@ class TextEnv(gymnasium.Env[list, str]):
     # it reloads) must not keep them. ``reset`` with ``options`` always draws.
     tasks_from_seed: ClassVar[bool] = False
     _kept: dict[int, tuple[Task, dict]] = {}  # the instance's own dict once it keeps a task
+
+    # Why this class cannot be snapshot (``envgym.snapshot``): state no copy can take, such as an
+    # upstream engine or a tool server's session. None: it can, if it declares what it keeps.
+    snapshot_unsupported: ClassVar[str | None] = None
+    _snapshot_blocker: ClassVar[str] = ""  # set for each subclass: why it cannot be snapshot, "" if it can
 
     metadata = {"render_modes": ["ansi"], "render_fps": 1}  # fps: unused by text, quiets the checker
 
@@ -257,6 +263,50 @@ class TextEnv(gymnasium.Env[list, str]):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._own_play = cls._play is not TextEnv._play
+        cls._snapshot_blocker = blocker(cls, TextEnv)
+
+    # ---- snapshots and forks (envgym.snapshot) ----------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        """The episode's state now, copied (``envgym.snapshot`` says what it keeps and what not).
+
+        Raises ``SnapshotUnsupported`` when the environment keeps state envgym cannot copy."""
+        if self._snapshot_blocker:
+            raise SnapshotUnsupported(f"{self._label()} cannot be snapshot or forked: {self._snapshot_blocker}")
+        if self.task is None:
+            raise EnvStateError(f"{self._label()}: snapshot() called before reset(); call env.reset(seed=...) first")
+        options = dict(self.spec.kwargs) if self.spec is not None else None
+        return Snapshot(type(self), self._label(), options, self.turn, self._save_episode())
+
+    def restore(self, snap: Snapshot) -> None:
+        """Put the environment back in the state ``snap`` holds (taken from this environment or from
+        another of the same class and options); ``snap`` itself stays as it was."""
+        if self._snapshot_blocker:
+            raise SnapshotUnsupported(f"{self._label()} cannot be restored: {self._snapshot_blocker}")
+        check_restorable(self, snap, dict(self.spec.kwargs) if self.spec is not None else None)
+        self._load_episode(snap.state)
+
+    def _save_episode(self) -> dict[str, Any]:
+        """This episode's state as a dict of copies that nothing else holds. A subclass that keeps
+        state of its own returns ``{**super()._save_episode(), ...}`` with copies of it."""
+        rng = self._np_random
+        return {"task": self.task, "turn": self.turn, "done": self.done, "nested": self._nested,
+                "messages": copy_messages(self._dicts), "seed": self._np_random_seed,
+                "rng": None if rng is None else rng.bit_generator.state}
+
+    def _load_episode(self, state: Mapping[str, Any]) -> None:
+        """Set the episode's state from what ``_save_episode`` returned, copying anything mutable
+        (the same snapshot may be restored again)."""
+        self.task, self.turn, self.done, self._nested = state["task"], state["turn"], state["done"], state["nested"]
+        self._dicts = copy_messages(state["messages"])
+        saved = state["rng"]
+        if saved is not None:
+            rng = self._np_random
+            if rng is None or type(rng.bit_generator).__name__ != saved["bit_generator"]:
+                rng = np.random.Generator(getattr(np.random, saved["bit_generator"])())
+            rng.bit_generator.state = saved
+            self._np_random = rng
+        self._np_random_seed = state["seed"]
 
     def _accepts(self, action: Any) -> bool:
         """Whether ``step`` takes this kind of action (the model's text; tool environments also take messages)."""

@@ -34,6 +34,12 @@ class EnvStateError(EnvgymError, RuntimeError):
     """An environment method called out of order (step before reset, step after the end)."""
 
 
+class SnapshotUnsupported(EnvgymError, NotImplementedError):
+    """An environment that cannot be snapshot, restored or forked mid-episode, and says why (state
+    envgym cannot copy: a tool server's session, an upstream engine, a subclass that keeps episode
+    state without declaring it). ``envgym.fork`` raises it too: never a silent shallow copy."""
+
+
 class CheckpointError(EnvgymError, RuntimeError):
     """A checkpoint this run cannot resume (written by a differently laid-out run, or not fitting the model)."""
 

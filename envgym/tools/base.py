@@ -41,6 +41,9 @@ class Tool:
     parameters: a JSON schema of type "object" for the keyword arguments ``fn`` takes.
     fn: the implementation, called as ``fn(**arguments)``.
     timeout_s: how long ``run_tool_calls`` waits for a result, in seconds.
+    stateful: whether a call changes what later calls see (a server's session, a database the tool
+        writes, files it edits). An environment offering a stateful tool can be snapshot only if it
+        copies that state itself (``ToolEnv.copied_tools``, ``envgym.snapshot``).
     """
 
     name: str
@@ -48,6 +51,7 @@ class Tool:
     parameters: Mapping[str, Any]
     fn: Callable[..., Any]
     timeout_s: float = DEFAULT_TIMEOUT_S
+    stateful: bool = False
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.fn(*args, **kwargs)
@@ -59,7 +63,7 @@ class Tool:
 
     @classmethod
     def from_function(cls, fn: Callable[..., Any], *, name: str | None = None,
-                      timeout_s: float = DEFAULT_TIMEOUT_S) -> Tool:
+                      timeout_s: float = DEFAULT_TIMEOUT_S, stateful: bool = False) -> Tool:
         """Build a tool from a typed function with a docstring; TypeError says what to fix."""
         where = f"tool function {getattr(fn, '__qualname__', fn)!r}"
         if not inspect.getdoc(fn):
@@ -86,7 +90,7 @@ class Tool:
                 required.append(p.name)
         parameters = {"type": "object", "properties": properties, "required": required,
                       "additionalProperties": False}
-        return cls(name or fn.__name__, description, parameters, fn, timeout_s)
+        return cls(name or fn.__name__, description, parameters, fn, timeout_s, stateful)
 
 
 @overload

@@ -23,9 +23,10 @@ it runs, it scores 0 and ends the episode, as an oversized answer would.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from envgym.env import Played, TextEnv
 from envgym.tools.base import Tool
@@ -48,7 +49,14 @@ class ToolEnv(TextEnv):
 
     budget: the episode's tool budget (a ``ToolBudget``, a mapping of some of its fields, or None
         for the defaults); see the module docstring.
+
+    Snapshots (``envgym.snapshot``) keep, besides ``TextEnv``'s state, the budget account (the calls,
+    tool seconds and penalty the episode has used: a fork's budget goes on from there). They keep no
+    tool state: an environment offering a ``stateful`` tool cannot be snapshot unless its class copies
+    that tool's state itself and names it in ``copied_tools``.
     """
+
+    copied_tools: ClassVar[frozenset[str]] = frozenset()  # stateful tools whose state the class's snapshot copies
 
     def __init__(self, verifier: Verifier, tools: Sequence[Tool] | Mapping[str, Tool], *, max_turns: int = 6,
                  call_reward: float = 0.0, error_reward: float = 0.0,
@@ -62,6 +70,21 @@ class ToolEnv(TextEnv):
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         self.meter = ToolMeter(self.budget)  # a fresh account for each episode
         return super().reset(seed=seed, options=options)
+
+    def _save_episode(self) -> dict[str, Any]:
+        uncopied = sorted(name for name, t in self.tools.items() if t.stateful and name not in self.copied_tools)
+        if uncopied:
+            from envgym.errors import SnapshotUnsupported
+
+            raise SnapshotUnsupported(
+                f"{self._label()} cannot be snapshot or forked: its tool(s) {', '.join(map(repr, uncopied))} keep "
+                "state between calls (a server's session, a database they write) that envgym cannot copy; copy it in "
+                f"{type(self).__name__}._save_episode and list the tools in copied_tools, or fork before calling them")
+        return {**super()._save_episode(), "meter": copy.copy(self.meter)}
+
+    def _load_episode(self, state: Mapping[str, Any]) -> None:
+        super()._load_episode(state)
+        self.meter = copy.copy(state["meter"])
 
     def system_with_tools(self, instructions: str) -> Message:
         """The system message: the task's instructions, then the tools and how to call them."""

@@ -157,7 +157,7 @@ class MCPServer:
         """
         listing = self._run(self._list_tools(), self.timeout_s)
         return [Tool(prefix + t.name, t.description or t.title or "", dict(t.input_schema), self._caller(t.name),
-                     self.timeout_s) for t in listing]
+                     self.timeout_s, stateful=True) for t in listing]  # the server's state: no snapshot copies it
 
     def call(self, name: str, arguments: Mapping[str, Any] | None = None) -> str:
         """Call the server's tool ``name``; its result as the model reads it. Blocks; safe from any thread.

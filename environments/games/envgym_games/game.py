@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 import numpy as np
@@ -70,6 +70,14 @@ class GameEnv(TextEnv):
         if move is not None:
             self.state = self.state.play(move)
         return obs, reward, terminated, truncated, info
+
+    def _save_episode(self) -> dict[str, Any]:
+        """A game's state is immutable (each move makes a new one): the snapshot holds it as it is."""
+        return {**super()._save_episode(), "state": self.state}
+
+    def _load_episode(self, state: Mapping[str, Any]) -> None:
+        super()._load_episode(state)
+        self.state = state["state"]
 
     def turns_left(self, verdict: Verdict) -> int:
         """Turns left after the move ``verdict`` judged (``feedback`` asks, once the move is counted)."""

@@ -18,6 +18,11 @@ Reward "all" is the default because a hack must earn exactly 0: with "fraction" 
 repository already passes the hidden tests of behaviour the issue does not touch. The verdict's
 details hold ``passed`` and ``total`` either way.
 
+Snapshots and forks (``env.snapshot()``, ``envgym.fork``): the working copy is the episode's whole
+state outside the conversation, since no sandbox keeps anything between commands; a snapshot holds a
+copy of the mapping (the file contents are immutable bytes, shared until a tool writes). A fork opens
+its own sandbox on its first command. Processes a command started never outlive it, so none is lost.
+
 Gold policy: run the visible tests, write the gold patch's files, run the tests again, answer.
 Hacks (each played through a whole episode, then answered): delete the visible tests, rewrite them
 to pass, ``sys.exit(0)`` in a conftest, write outside the repository (the hidden tests' paths,
@@ -65,6 +70,7 @@ class RepoEnv(ToolEnv):
     """See the module docstring."""
 
     tasks_from_seed = True
+    copied_tools = frozenset({"bash", "write_file", "str_replace"})  # their state is the working copy
 
     def __init__(self, tasks: Sequence[str] | None = None, *, difficulty: Sequence[int] | int | None = None,
                  reward: RewardMode = "all", backend: str | None = None, max_turns: int = 30,
@@ -101,6 +107,13 @@ class RepoEnv(ToolEnv):
         self.workspace.files = dict(self.task.reference.files)  # the episode's own copy
         info["difficulty"] = self.task.reference.difficulty
         return obs, info
+
+    def _save_episode(self) -> dict[str, Any]:
+        return {**super()._save_episode(), "files": dict(self.workspace.files)}
+
+    def _load_episode(self, state: Mapping[str, Any]) -> None:
+        super()._load_episode(state)
+        self.workspace.files = dict(state["files"])
 
     def task_count(self) -> int:
         return len(self.pool)

@@ -127,8 +127,8 @@ class Workspace:
         return result.output.strip() or "(no output)"
 
     def tools(self) -> list[Tool]:
-        return [Tool.from_function(self.bash, timeout_s=BASH_WALL_S + 15),
+        return [Tool.from_function(self.bash, timeout_s=BASH_WALL_S + 15, stateful=True),
                 Tool.from_function(self.read_file, timeout_s=5),
-                Tool.from_function(self.write_file, timeout_s=5),
-                Tool.from_function(self.str_replace, timeout_s=5),
+                Tool.from_function(self.write_file, timeout_s=5, stateful=True),
+                Tool.from_function(self.str_replace, timeout_s=5, stateful=True),
                 Tool.from_function(self.run_tests, timeout_s=TESTS_WALL_S + 15)]
