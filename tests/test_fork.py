@@ -312,3 +312,62 @@ def test_repo_forks_copy_the_working_copy_and_are_graded_apart():
     finally:
         for e in (env, *forks):
             e.close()
+
+
+# ---- the collector's branch_at ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tiny_policy():
+    pytest.importorskip("torch")
+    from envgym.models import build_model, build_tokenizer
+
+    tokenizer = build_tokenizer()
+    return envgym.make_policy("hf", build_model(tokenizer, seed=3), tokenizer, name="tiny")
+
+
+def _collect(policy, branch_at, seeds=(0, 1), env_id="envgym/GuessNumber-v0", env_kwargs=None):
+    from envgym.policy.base import SamplingParams
+    from envgym.rollout.collector import RolloutConfig, collect
+
+    config = RolloutConfig(group_size=3, sampling=SamplingParams(max_tokens=6, seed=5), max_context_tokens=2048,
+                           branch_at=branch_at)
+    return collect(env_id, policy, seeds=list(seeds), config=config,
+                   env_kwargs={"max_turns": 4, "high": 10} if env_kwargs is None else env_kwargs)
+
+
+def test_branch_at_starts_a_group_from_one_mid_episode_state(tiny_policy):
+    trajectories = _collect(tiny_policy, branch_at=2)
+    assert len(trajectories) == 6
+    for seed in (0, 1):
+        group = sorted((t for t in trajectories if t.seed == seed), key=lambda t: t.sample)
+        trunk = group[0]
+        for t in group:
+            assert t.metadata["branched_at"] == 2 and len(t.turns) == 4  # all four turns, not 2 + 4
+            assert [(u.prompt_ids, u.completion_ids, u.text) for u in t.turns[:2]] == \
+                [(u.prompt_ids, u.completion_ids, u.text) for u in trunk.turns[:2]]
+            assert t.turns[2].prompt_ids == trunk.turns[2].prompt_ids  # the same state, the trunk's reply included
+            # the branch's environment was the trunk's: replaying its actions from the reset gives the same episode
+            env = envgym.make("envgym/GuessNumber-v0", max_turns=4, high=10)
+            env.reset(seed=seed)
+            replayed = [env.step(u.text) for u in t.turns]
+            assert [r[1] for r in replayed] == [u.reward for u in t.turns]
+            assert [tuple(Message.from_dict(m) for m in r[4]["replies"]) for r in replayed] == \
+                [u.env_messages for u in t.turns]
+        assert len({t.turns[2].completion_ids for t in group}) > 1  # the branches went their own ways
+        assert trunk.cost.model_calls == 4 and [t.cost.model_calls for t in group[1:]] == [2, 2]  # shared turns paid once
+
+
+def test_without_branch_at_samples_play_from_the_reset(tiny_policy):
+    trajectories = _collect(tiny_policy, branch_at=None, seeds=(0,))
+    assert all("branched_at" not in t.metadata for t in trajectories)
+    assert len({t.turns[0].completion_ids for t in trajectories}) > 1
+
+
+def test_branch_at_on_an_environment_that_cannot_fork_says_so(tiny_policy):
+    if "tests/Tally-v0" not in envgym.list_envs():
+        envgym.register("tests/Tally-v0", Tally)
+    with pytest.raises(SnapshotUnsupported, match="tests/Tally-v0 cannot be snapshot or forked: class Tally overrides _play"):
+        _collect(tiny_policy, branch_at=1, seeds=(0,), env_id="tests/Tally-v0", env_kwargs={})
+    with pytest.raises(ValueError, match="branch_at must be a positive number of turns"):
+        _collect(tiny_policy, branch_at=0)

@@ -14,6 +14,12 @@ halves, and one half's environments are stepped while the model generates for th
 
 A scaffold (``envgym.rollout.scaffold``) may stand in for the policy: it plays each turn its
 own way (best-of-n, self-refine, tool calls), and its model calls and costs join the turns.
+
+Branching (``RolloutConfig.branch_at=t``): each group's first sample plays its first ``t`` turns
+alone; then its environment is snapshot and restored into the other samples' (``EnvPool.snapshot``,
+``restore``; ``envgym.snapshot``), which take its conversation tokens and turns and play on from
+there. A GRPO group then compares continuations of one mid-episode state: a tree whose trunk is
+shared and whose ``group_size`` branches split at turn ``t``.
 """
 
 from __future__ import annotations
@@ -61,6 +67,12 @@ class RolloutConfig:
         same tokens whichever episodes it is batched with, so a step's episodes can be split over
         processes (data-parallel training) or chunked differently and still give the same run.
         Needs ``sampling.seed``.
+    branch_at: play each group's first ``branch_at`` turns once (its first sample) and fork the
+        group from there (the module docstring); None (the default) plays every sample from the
+        reset. Every trajectory of a branched group holds the shared turns; their cost is counted
+        once, on sample 0, and ``metadata["branched_at"]`` says how many turns are shared. A group
+        whose trunk ends before turn ``branch_at`` is not branched: its other samples play from
+        the reset. The environment must support snapshots (``SnapshotUnsupported`` otherwise).
     """
 
     group_size: int = 1
@@ -71,10 +83,14 @@ class RolloutConfig:
     overlap: bool | None = False
     env_threads: int = 1
     episode_seeds: bool = False
+    branch_at: int | None = None
 
     def __post_init__(self) -> None:
         if self.episode_seeds and self.sampling.seed is None:
             raise ValueError("RolloutConfig.episode_seeds needs a sampling seed (SamplingParams.seed)")
+        if self.branch_at is not None and (isinstance(self.branch_at, bool) or not isinstance(self.branch_at, int)
+                                           or self.branch_at < 1):
+            raise ValueError(f"RolloutConfig.branch_at must be a positive number of turns or None, got {self.branch_at!r}")
 
 
 @dataclass
@@ -90,6 +106,8 @@ class _Slot:
     seconds: float = 0.0
     truncated: bool = False
     done: bool = False
+    pause_at: int | None = None  # a branching trunk waits after this many steps (``_branch``)
+    branched_at: int | None = None
 
     @property
     def key(self) -> str:
@@ -125,11 +143,20 @@ def collect(
     try:
         with progress, ThreadPoolExecutor(1, thread_name_prefix="envgym-step") as stepper:
             bar = progress.add_task("episodes", total=len(pending))
-            for start in range(0, len(pending), config.chunk_episodes):
-                chunk = pending[start:start + config.chunk_episodes]
-                slots = _new_slots(pool, scaffold, chunk, done_keys)
+            size = config.chunk_episodes
+            if config.branch_at is not None:  # a group's samples share a trunk: never split over chunks
+                size = max(config.group_size, size - size % config.group_size)
+            for start in range(0, len(pending), size):
+                chunk = pending[start:start + size]
+                if config.branch_at is None:
+                    slots = _new_slots(pool, scaffold, chunk, done_keys)
+                else:  # stored samples are played again (each group needs its trunk), then left out
+                    slots = _new_slots(pool, scaffold, chunk, set())
+                    _branch(slots, pool, scaffold, config, stepper)
                 _play(slots, pool, scaffold, config, stepper)
                 trajectories = [_trajectory(s, provenance) for s in slots]
+                if config.branch_at is not None:
+                    trajectories = [t for t, s in zip(trajectories, slots) if s.key not in done_keys]
                 if store is not None:
                     store.append(trajectories)
                 out.extend(trajectories)
@@ -155,6 +182,31 @@ def _new_slots(pool: EnvPool, scaffold: Scaffold, chunk: Sequence[tuple[int, int
         if slot.key not in done_keys:
             slots.append(slot)
     return slots
+
+
+def _branch(slots: list[_Slot], pool: EnvPool, scaffold: Scaffold, config: RolloutConfig,
+            stepper: ThreadPoolExecutor) -> None:
+    """Play each group's first slot (its trunk) ``config.branch_at`` turns, then put the group's other
+    slots in the trunk's state: its environment (snapshot and restore), tokens and turns so far."""
+    groups: dict[int, list[_Slot]] = {}
+    for slot in slots:
+        groups.setdefault(slot.seed, []).append(slot)
+    trunks = [group[0] for group in groups.values()]
+    for trunk in trunks:
+        trunk.pause_at = config.branch_at
+    _play(trunks, pool, scaffold, config, stepper)
+    live = [group for group in groups.values() if not group[0].done and len(group) > 1]
+    snaps = pool.snapshot([group[0].index for group in live])
+    pool.restore([(slot.index, snap) for group, snap in zip(live, snaps) for slot in group[1:]])
+    for group in live:
+        trunk = group[0]
+        trunk.pause_at, trunk.branched_at = None, len(trunk.attempts)
+        shared = [dataclasses.replace(t, cost=Cost()) for t in trunk.turns]  # paid once, by the trunk
+        for slot in group[1:]:
+            slot.conv, slot.turns, slot.branched_at = trunk.conv.fork(), list(shared), trunk.branched_at
+            slot.attempts = [list(a) for a in trunk.attempts]
+    for trunk in trunks:
+        trunk.pause_at = None
 
 
 def _play(slots: list[_Slot], pool: EnvPool, scaffold: Scaffold, config: RolloutConfig, stepper: ThreadPoolExecutor) -> None:
@@ -199,7 +251,7 @@ def _ready(slots: list[_Slot], scaffold: Scaffold, config: RolloutConfig) -> lis
     for slot in slots:
         if not slot.done and len(slot.conv) + config.sampling.max_tokens > config.max_context_tokens:
             slot.truncated = slot.done = True
-    return [s for s in slots if not s.done]
+    return [s for s in slots if not s.done and (s.pause_at is None or len(s.attempts) < s.pause_at)]
 
 
 def _act(active: list[_Slot], pool: EnvPool, scaffold: Scaffold, config: RolloutConfig, call: int) -> tuple[list[Action], float]:
@@ -252,6 +304,8 @@ def _trajectory(slot: _Slot, provenance: Provenance) -> Trajectory:
     metadata: dict[str, Any] = {"truncated": slot.truncated}
     if any(slot.attempts):
         metadata["attempts"] = slot.attempts
+    if slot.branched_at is not None:
+        metadata["branched_at"] = slot.branched_at
     return Trajectory(
         env_id=slot.env_id, task_id=slot.task_id, seed=slot.seed,
         messages=tuple(Message.from_dict(m) for m in slot.conv.messages), turns=turns,

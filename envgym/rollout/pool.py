@@ -75,6 +75,14 @@ class EnvPool(Protocol):
         """For each slot: ``env.hint()`` for its current task, as message dicts."""
         ...
 
+    def snapshot(self, slots: Sequence[int]) -> list[Any]:
+        """For each slot: ``env.snapshot()`` (``envgym.snapshot``), its episode state now."""
+        ...
+
+    def restore(self, items: Sequence[tuple[int, Any]]) -> None:
+        """For each (slot, snapshot): ``env.restore(snapshot)``; the collector's ``branch_at`` forks with these."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -121,6 +129,13 @@ class LocalEnvPool:
 
     def hint(self, slots: Sequence[int]) -> list[list[dict]]:
         return [[m.to_dict() for m in env.hint()] for env, _ in self._reset_envs([(s, None) for s in slots], "asked for a hint")]
+
+    def snapshot(self, slots: Sequence[int]) -> list[Any]:
+        return [env.snapshot() for env, _ in self._reset_envs([(s, None) for s in slots], "snapshot")]
+
+    def restore(self, items: Sequence[tuple[int, Any]]) -> None:
+        for env, snap in self._reset_envs(items, "restored"):
+            env.restore(snap)
 
     def _map(self, fn: Any, pairs: list[tuple[Any, Any]]) -> list[Any]:
         if self.threads == 1 or len(pairs) < 2:

@@ -92,6 +92,13 @@ class _EnvWorker:
     def hint(self, items: Sequence[tuple[int, None]]) -> list[list[dict]]:
         return self._pool.hint([slot for slot, _ in items])
 
+    def snapshot(self, items: Sequence[tuple[int, None]]) -> list[Any]:
+        return self._pool.snapshot([slot for slot, _ in items])
+
+    def restore(self, items: Sequence[tuple[int, Any]]) -> list[None]:
+        self._pool.restore(items)
+        return [None] * len(items)
+
     def where(self) -> tuple[str, int, list[int]]:
         import ray
 
@@ -150,6 +157,14 @@ class RayEnvPool:
     def hint(self, slots: Sequence[int]) -> list[list[dict]]:
         """For each slot: the slot's ``env.hint()`` as message dicts."""
         return self._call("hint", [(slot, None) for slot in slots])
+
+    def snapshot(self, slots: Sequence[int]) -> list[Any]:
+        """For each slot: its environment's snapshot, pickled back from its worker."""
+        return self._call("snapshot", [(slot, None) for slot in slots])
+
+    def restore(self, items: Sequence[tuple[int, Any]]) -> None:
+        """For each (slot, snapshot): restore the slot's environment in its worker (any worker's snapshot)."""
+        self._call("restore", items)
 
     def where(self) -> dict[int, WorkerLocation]:
         """For every slot that has an environment, the worker process that holds it."""
