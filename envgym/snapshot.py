@@ -16,10 +16,12 @@ What ``TextEnv`` keeps: the task, the turn count, whether the episode is over, t
 and the environment's random generator (``np_random``'s bit-generator state and seed). Each
 environment adds what it keeps beyond that: a game's state, a tool environment's budget account
 (calls, tool seconds and penalty already used), a repository's working copy. What no snapshot
-keeps: anything outside the environment object, such as processes (envgym's sandboxes keep none
-between runs: every run starts from an empty ``/work``, so a working copy held on the host is the
-whole state), open files, global random generators (``random``, torch), the wall clock, the
-verifier's caches and the seeds' task cache of ``tasks_from_seed``.
+keeps: anything outside the environment object, such as processes, open files, global random
+generators (``random``, torch), the wall clock, the verifier's caches and the seeds' task cache of
+``tasks_from_seed``. Sandboxes need no fork of their own: none of envgym's keeps state between
+runs (a warm bubblewrap zygote and a pooled Docker container both kill the run's processes and
+empty ``/work``, ``/tmp`` and ``/dev/shm`` after each), so a sandboxed environment's state is on the
+host (a working copy, the conversation) and is copied there.
 
 How an environment supports it (``docs/environments.md``): a class that keeps episode state of
 its own, which is any class overriding ``reset``, ``step`` or ``_play``, also overrides

@@ -371,3 +371,19 @@ def test_branch_at_on_an_environment_that_cannot_fork_says_so(tiny_policy):
         _collect(tiny_policy, branch_at=1, seeds=(0,), env_id="tests/Tally-v0", env_kwargs={})
     with pytest.raises(ValueError, match="branch_at must be a positive number of turns"):
         _collect(tiny_policy, branch_at=0)
+
+
+def test_fork_bench_prints_ratios_first():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parents[1] / "bench" / "fork.py"
+    out = subprocess.run([sys.executable, str(bench), "--repeats", "2", "--no-sandbox"], capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    values = dict(line.split(": ", 1) for line in out.stdout.strip().splitlines())
+    names = list(values)
+    assert names[:4] == ["guess_number_replay_over_restore", "guess_number_replay_over_fork",
+                         "lookup_replay_over_restore", "lookup_replay_over_fork"]
+    assert all(float(v) > 0 for v in values.values())

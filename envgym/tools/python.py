@@ -4,6 +4,8 @@ Code runs in the default sandbox (``envgym.make_sandbox()``: bubblewrap where in
 docker): no network, a private temporary filesystem, the host's Python standard library only (no
 site packages), and hard limits on wall time, CPU, memory, processes and output. Each call is a
 fresh interpreter: nothing carries over between calls, so a program must print what it wants seen.
+The tool therefore has no state of its own: an environment offering it snapshots and forks
+(``envgym.snapshot``) without copying anything for it.
 
 The sandbox is created on the first call and shared by every ``python`` tool of the process (a
 forked child makes its own); it is closed when the process exits, or earlier by
