@@ -70,7 +70,10 @@ class RolloutConfig:
     branch_at: play each group's first ``branch_at`` turns once (its first sample) and fork the
         group from there (the module docstring); None (the default) plays every sample from the
         reset. Every trajectory of a branched group holds the shared turns; their cost is counted
-        once, on sample 0, and ``metadata["branched_at"]`` says how many turns are shared. A group
+        once, on sample 0, and ``metadata["branched_at"]`` says how many turns are shared. With GRPO's
+        group-centred advantages and "token" or "constant" loss normalisation the shared turns'
+        policy-gradient terms cancel (the same tokens, advantages summing to 0); a learner that
+        keeps token targets (SFT on the successes) sees them once per kept sample. A group
         whose trunk ends before turn ``branch_at`` is not branched: its other samples play from
         the reset. The environment must support snapshots (``SnapshotUnsupported`` otherwise).
     """
@@ -200,7 +203,7 @@ def _branch(slots: list[_Slot], pool: EnvPool, scaffold: Scaffold, config: Rollo
     pool.restore([(slot.index, snap) for group, snap in zip(live, snaps) for slot in group[1:]])
     for group in live:
         trunk = group[0]
-        trunk.pause_at, trunk.branched_at = None, len(trunk.attempts)
+        trunk.branched_at = len(trunk.attempts)
         shared = [dataclasses.replace(t, cost=Cost()) for t in trunk.turns]  # paid once, by the trunk
         for slot in group[1:]:
             slot.conv, slot.turns, slot.branched_at = trunk.conv.fork(), list(shared), trunk.branched_at
