@@ -136,6 +136,27 @@ def test_lookup_fork_keeps_the_budget_account_and_goes_its_own_way():
     assert info["budget"].episode_calls == 2 and answer.meter.calls == 2
 
 
+@needs_bwrap
+def test_toolmath_forks_after_a_sandboxed_python_call():
+    env = envgym.make("envgym/ToolMath-v0", kinds=["series"])
+    forks = []
+    try:
+        env.reset(seed=1)
+        env.step(env.gold_action())  # the python tool runs the sum in the sandbox; its result is in the conversation
+        forks = right, wrong = envgym.fork(env, 2)
+        assert right.meter.calls == wrong.meter.calls == env.meter.calls == 1
+        _, reward, terminated, _, _ = right.step(right.gold_action())
+        assert (reward, terminated) == (1.0, True)
+        _, reward, *_ = wrong.step(call_text("python", {"code": "print(6 * 7)"}))
+        assert wrong._dicts[-1]["content"].strip() == "42" and wrong.meter.calls == 2
+        _, reward, terminated, _, _ = wrong.step(r"\boxed{42}")
+        assert (reward, terminated) == (0.0, True)
+        assert env.turn == 1 and not env.done and env.meter.calls == 1
+    finally:
+        for e in (env, *forks):
+            e.close()
+
+
 class Ledger(ToolEnv):
     """The model keeps accounts in an SQLite database through an ``sql`` tool, then reports the
     balance: a tool whose state the environment owns and copies in its snapshot."""
@@ -216,6 +237,48 @@ def test_a_stateful_tool_nobody_copies_cannot_be_forked():
     with pytest.raises(SnapshotUnsupported, match=r"Uncopied cannot be snapshot or forked: its tool\(s\) 'sql' keep state"):
         envgym.fork(env, 2, make=lambda: built.append(1) or Uncopied())
     assert built == []  # refused before building a copy
+
+
+COUNTER_SERVER = """
+from mcp.server.mcpserver import MCPServer
+
+app = MCPServer("envgym-fork-test", log_level="WARNING")
+count = 0
+
+
+@app.tool()
+def bump() -> int:
+    \"\"\"Add one to the server's counter and return it.\"\"\"
+    global count
+    count += 1
+    return count
+
+
+app.run()
+"""
+
+
+def test_mcp_tools_keep_state_in_their_server_so_their_environment_cannot_fork(tmp_path):
+    pytest.importorskip("mcp", reason="needs the mcp package: pip install 'envgym[mcp]'")
+    import sys
+
+    from envgym.tools.mcp import mcp_tools
+
+    script = tmp_path / "counter.py"
+    script.write_text(COUNTER_SERVER)
+    with open(tmp_path / "server.log", "w") as log:
+        server, tools = mcp_tools(sys.executable, [str(script)], errlog=log)
+        try:
+            env = Ledger()
+            env.tools = {**env.tools, **{t.name: t for t in tools}}
+            env.reset(seed=0)
+            env.step(call_text("bump", {}))
+            assert env._dicts[-1]["content"] == "1" and all(t.stateful for t in tools)
+            with pytest.raises(SnapshotUnsupported, match=r"Ledger cannot be snapshot or forked: its tool\(s\) 'bump' "
+                                                          r"keep state between calls"):
+                envgym.fork(env, 2, make=Ledger)
+        finally:
+            server.close()
 
 
 class Tally(TextEnv):
