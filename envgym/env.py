@@ -116,7 +116,8 @@ _task_id, _task_prompt, _task_reference, _task_metadata = (
 
 class TextEnv(gymnasium.Env[list, str]):
     """Base class of envgym environments. Subclasses implement ``generate_task``,
-    ``gold_action`` and ``hack_actions``; see the module docstring."""
+    ``gold_action`` and ``hack_actions``; see the module docstring. ``snapshot`` and ``restore``
+    copy a running episode (``envgym.snapshot``)."""
 
     _own_play = False  # whether the class overrides _play (set for each subclass)
 
