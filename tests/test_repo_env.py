@@ -32,9 +32,10 @@ def box():
 
 
 def _judge(box, task):
-    before = grade(box, task.files, task.packages, task.hidden, task.hidden_tests)
+    gold = {**task.files, **task.solution}
+    before = grade(box, task.files, task.packages, task.hidden, task.hidden_tests, gold=gold)
     fixed = {**task.files, **task.solution}
-    after = grade(box, fixed, task.packages, task.hidden, task.hidden_tests)
+    after = grade(box, fixed, task.packages, task.hidden, task.hidden_tests, gold=gold)
     visible = run_command(box, fixed, "python -m pytest -q -p no:cacheprovider tests", wall_s=30)
     return task, before, after, visible
 

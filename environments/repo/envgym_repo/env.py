@@ -113,7 +113,8 @@ class RepoEnv(ToolEnv):
         files = self.workspace.files
         if source_files(files, task.packages) == source_files(task.files, task.packages):
             return Verdict(0.0, False, "no source file was changed", None, {"passed": 0, "total": task.hidden_tests})
-        result = grade(self.sandbox(), files, task.packages, task.hidden, task.hidden_tests)
+        result = grade(self.sandbox(), files, task.packages, task.hidden, task.hidden_tests,
+                       gold={**task.files, **task.solution})
         share = min(len(result.passed), result.total) / result.total if result.total else 0.0
         reward = 1.0 if result.all_passed else (share if self.reward_mode == "fraction" else 0.0)
         return Verdict(reward, result.all_passed, result.reason, None,
