@@ -22,6 +22,7 @@ Anything else is recorded as its type's name and its ``repr`` (memory addresses 
 
 from __future__ import annotations
 
+import decimal
 import importlib.util
 import json
 import math
@@ -44,7 +45,7 @@ def canonical(value: Any, depth: int = 0) -> Any:
         return value
     if isinstance(value, str):
         return str.__str__(value)  # an str subclass (a StrEnum member) as the text it holds
-    if isinstance(value, numbers.Real):
+    if isinstance(value, (numbers.Real, decimal.Decimal)):
         return _number(value)
     if isinstance(value, (bytes, bytearray)):
         return ["bytes", bytes(value).hex()]
@@ -58,7 +59,7 @@ def canonical(value: Any, depth: int = 0) -> Any:
     return ["object", type(value).__name__, re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))]
 
 
-def _number(value: numbers.Real) -> Any:
+def _number(value: numbers.Real | decimal.Decimal) -> Any:
     if isinstance(value, numbers.Integral):
         return int(value)
     x = float(value)

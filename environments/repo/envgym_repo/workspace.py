@@ -304,7 +304,8 @@ def grade(box: Any, files: Mapping[str, bytes], packages: Sequence[str], hidden:
     observed, why = observe_hidden(box, files, packages, hidden, wall_s=wall_s)
     if observed is None:
         return Grade((), tuple(sorted(expected)), total, why)
-    passed = tuple(t for t in sorted(expected) if observed.get(t) == expected[t])
+    # compared as JSON text: in Python True == 1, in JSON text they differ, as they did in the sandbox
+    passed = tuple(t for t in sorted(expected) if t in observed and json.dumps(observed[t]) == json.dumps(expected[t]))
     failed = tuple(t for t in sorted(expected) if t not in passed) + tuple(sorted(set(observed) - set(expected)))
     reason = f"{len(passed)} of {total} hidden tests passed"
     if failed:

@@ -11,6 +11,4 @@ def test_1994():
 
 
 def test_read_back():
-    numerals = [to_roman(n) for n in range(1, 4000)]
-    observe(numerals[::37])
-    observe([n for n, text in enumerate(numerals, 1) if from_roman(text) != n])  # none read back wrong
+    observe([n for n in range(1, 4000) if from_roman(to_roman(n)) != n])  # the numbers read back wrong
