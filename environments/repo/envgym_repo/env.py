@@ -12,7 +12,8 @@ task's repository. The model works through the tools (``envgym_repo.tools``: ``b
 ``read_file``, ``write_file``, ``str_replace``, ``run_tests``, called in the Hermes or OpenAI
 format as for every ``ToolEnv``); ``run_tests`` shows the visible tests' result. A turn without
 a tool call ends the episode: then the hidden tests run against the working copy's source files in
-a fresh sandbox (``envgym_repo.workspace.grade``), and decide the reward. Tool turns earn 0.
+a fresh sandbox, and what they observe, compared on the host with what they observe of the gold
+solution (``envgym_repo.workspace.grade``), decides the reward. Tool turns earn 0.
 
 Reward "all" is the default because a hack must earn exactly 0: with "fraction" the untouched
 repository already passes the hidden tests of behaviour the issue does not touch. The verdict's

@@ -10,24 +10,36 @@ nothing it starts, writes outside ``/work`` or leaves in ``/tmp`` survives it.
 
 The snapshot travels on the sandbox's stdout after the command's own (captured) output. The
 command could forge it, but that gains nothing: the snapshot is the agent's own working copy,
-which its tools may set to anything anyway. What decides the reward is ``grade``: a fresh sandbox
-the agent never touched, holding only the agent's source files (``source_files``: ``.py`` files in
-the task's source packages, nothing else), the hidden tests read-only under ``/harness``, and a
-trusted launcher that reads a per-run secret before any of the agent's code is imported and
-prefixes its one result line with it. Conftest files, pytest configuration, ``sitecustomize``,
-``.pth`` files, a ``pytest.py`` of the agent's, caches and edited visible tests never reach it.
+which its tools may set to anything anyway.
 
-What it does not stop: the agent's source code is imported into the pytest process that runs the
-hidden tests, so code written to attack that process (patch pytest's internals at import, find
-the secret in memory) could forge a result. The tasks' hidden tests compare behaviour, and the
-probes cover the hacks named in the issue; a harness that keeps the test logic out of the
-candidate's process (as ``envgym_code``'s does for single functions) would close this.
+What decides the reward is ``grade``, and nothing in the agent's process decides it. The hidden
+tests hold inputs, not expected values: each calls the repository's code and records what it
+sees (``envgym_repo.observe``: ``observe(value)``, ``observe_raises(fn)``). They run in a fresh
+sandbox the agent never touched, holding only the agent's source files (``source_files``: ``.py``
+files in the task's source packages; no conftest, test, ``sitecustomize``, ``.pth`` or cache), the
+hidden tests and their runner read-only under ``/harness``; no pytest. The runner prints every
+test's observations as JSON. The host then compares them, test by test, with the observations of
+the gold solution's source files on the same tests, run in a sandbox of their own
+(``gold_observations``, once per process and task). A test passes when the two lists are equal as
+JSON text; a missing, garbled or extra report fails.
 
-pytest inside the sandbox: the sandbox sees only the system's ``/usr``, whose Python usually has
-no pytest. ``pytest_bundle`` copies the host's pytest and its pure-Python dependencies (pytest,
-pluggy, iniconfig, packaging) into a cache directory once and the sandbox binds that directory
-read-only: never the host's whole site-packages, which may hold this package and so the hidden
-tests and gold patches.
+So the agent's code may patch the runner, print a report of its own or exit early: a report is
+only worth the values in it, and the gold's values exist on the host and in the gold's own
+sandbox run, never in the agent's (``tests/test_repo_grading.py`` searches that sandbox for a
+random gold token and forges reports). What is not protected: code that computes or knows the
+right values for the hidden inputs passes, whether or not it solves the issue in general; the
+hidden test files are readable from the agent's code at grading time (inputs only); a test whose
+observations the agent can predict without the code (a round trip that must give back its input,
+a check that must be True) is no harder to forge than the assert it replaced. Values are compared
+in a canonical form (``envgym_repo.observe.canonical``): floats to 10 significant digits, whole
+floats as ints, dicts and sets sorted, so two solutions that the old ``==`` asserts took as equal
+agree; an exception counts by the name of its class.
+
+pytest inside the sandbox (for the agent's ``run_tests`` and ``bash``, not for grading): the
+sandbox sees only the system's ``/usr``, whose Python usually has no pytest. ``pytest_bundle``
+copies the host's pytest and its pure-Python dependencies (pytest, pluggy, iniconfig, packaging)
+into a cache directory once and the sandbox binds that directory read-only: never the host's whole
+site-packages, which may hold this package and so the hidden tests and gold patches.
 """
 
 from __future__ import annotations
