@@ -105,7 +105,8 @@ def test_garbled_missing_or_extra_output_fails(box):
                         (b"import sys\nsys.stdout.close()\nimport os\nos.close(1)\n", "did not report")):
         result = _grade(box, {**TASK.files, INIT: source + TASK.files[INIT]})
         assert not result.all_passed and why in result.reason, result.reason
-    for text in ("{not json", "[1, 2]", '{"test_semver_hidden.py::test_latest_numeric": 3}'):
+    for text in ("{not json", "[1, 2]", '{"test_semver_hidden.py::test_latest_numeric": 3}',
+                 '{"test_semver_hidden.py::test_latest_numeric": ' + "[" * 100_000 + "]" * 100_000 + "}"):
         result = _grade(box, _forger(text))
         assert not result.all_passed and "garbled" in result.reason, result.reason
     expected = gold_observations(box, GOLD, TASK.packages, TASK.hidden)
@@ -173,7 +174,9 @@ def test_the_gold_values_never_reach_the_agents_sandbox(box):
 def test_a_broken_hidden_test_is_named_on_the_gold_run(box):
     gold = {"tok/__init__.py": b"def token():\n    return 1\n"}
     for hidden, what in ((b"from tok import token\n\n\ndef test_nothing():\n    token()\n", "observe nothing"),
-                         (b"from tok import token\n\n\ndef test_crash():\n    1 / 0\n", "ZeroDivisionError")):
+                         (b"from tok import token\n\n\ndef test_crash():\n    1 / 0\n", "ZeroDivisionError"),
+                         (b"import os\nfrom observe import observe\n\n\ndef test_random():\n    observe(os.urandom(8))\n",
+                          "different values in two runs")):
         with pytest.raises(RuntimeError, match=what):
             gold_observations(box, gold, ["tok"], {"test_tok.py": hidden})
     with pytest.raises(ValueError, match="hidden_tests in its task.toml"):

@@ -270,7 +270,8 @@ def observe_hidden(box: Any, files: Mapping[str, bytes], packages: Sequence[str]
         return None, f"the hidden tests did not report a result ({result.stopped or f'exit code {result.exit_code}'})"
     try:
         report = json.loads(line)
-    except ValueError:
+        json.dumps(report)  # so comparing it later cannot fail: nested too deeply raises here
+    except (ValueError, RecursionError):
         report = None
     if not isinstance(report, dict) or not all(isinstance(v, list) for v in report.values()):
         return None, "the hidden tests' report is garbled"
@@ -283,9 +284,10 @@ _GOLD_LOCK = threading.Lock()
 
 def gold_observations(box: Any, gold: Mapping[str, bytes], packages: Sequence[str], hidden: Mapping[str, bytes],
                       *, wall_s: float = 30.0) -> Observations:
-    """What the hidden tests observe of the gold solution (the files ``gold``), run in a sandbox of
-    its own once per process and task; these values stay on the host. Raises when a hidden test
-    records nothing or fails on the gold solution: the task is broken, not the agent."""
+    """What the hidden tests observe of the gold solution (the files ``gold``), run twice in
+    sandboxes of their own once per process and task; these values stay on the host. Raises when
+    a hidden test records nothing, fails on the gold solution or records different values in the
+    two runs (hash order, time): the task is broken, not the agent."""
     sources = source_files(gold, packages)
     key = hashlib.sha256(json.dumps([sorted(packages), *(sorted((n, d.hex()) for n, d in m.items())
                                                          for m in (sources, hidden))]).encode()).hexdigest()
@@ -300,6 +302,10 @@ def gold_observations(box: Any, gold: Mapping[str, bytes], packages: Sequence[st
     if broken:
         raise RuntimeError(f"envgym/Repo-v0: hidden tests that fail or observe nothing on the gold solution: {broken}; "
                            "every hidden test must observe() values the repository's code computes")
+    again, _ = observe_hidden(box, sources, packages, hidden, wall_s=wall_s)
+    if json.dumps(again) != json.dumps(observed):
+        raise RuntimeError(f"envgym/Repo-v0: the hidden tests {sorted(hidden)} observe different values in two runs of "
+                           "the gold solution; observe values that do not depend on hash order or the clock")
     with _GOLD_LOCK:
         return _GOLD.setdefault(key, observed)
 
