@@ -14,6 +14,7 @@ import pytest
 
 pytest.importorskip("envgym_repo")
 
+from envgym_repo.hacks import forger_source  # noqa: E402
 from envgym_repo.observe import canonical  # noqa: E402
 from envgym_repo.tasks import load_tasks  # noqa: E402
 from envgym_repo.workspace import gold_observations, grade, make_repo_sandbox, observe_hidden  # noqa: E402
@@ -49,40 +50,15 @@ def test_canonical_values_agree_where_equality_did():
         canonical(loop)
 
 
-# The forger runs at import, inside the grading process: it finds the runner's report marker in
-# the caller's frames, reads the hidden test files to learn every test's id, writes a report in the
-# runner's own format on stdout and exits before any real test runs.
-FORGE = """import os, re, sys
-def _forge(claim):
-    frame = sys._getframe()
-    while frame is not None and "secret" not in frame.f_locals:
-        frame = frame.f_back
-    if frame is None:
-        return
-    harness = frame.f_locals["harness"]
-    report = {}
-    for name in sorted(os.listdir(harness)):
-        if name.startswith("test_"):
-            source = open(os.path.join(harness, name)).read()
-            for test in re.findall(r"^def (test_\\w+)", source, re.M):
-                report[name + "::" + test] = [True]
-    if isinstance(claim, dict):
-        report.update(claim)
-    text = claim if isinstance(claim, str) else __import__("json").dumps(report)
-    os.write(1, ("\\n" + frame.f_locals["secret"] + text + "\\n").encode())
-    os._exit(0)
-_forge(CLAIM)
-"""
-
-
-def _forger(claim: dict | str) -> dict[str, bytes]:
-    return {**TASK.files, INIT: FORGE.replace("CLAIM", repr(claim)).encode() + TASK.files[INIT]}
+def _forger(claim: dict | str | None = None) -> dict[str, bytes]:
+    """The task's repository with ``envgym_repo.hacks.FORGER`` at the top of its package."""
+    return {**TASK.files, INIT: forger_source(claim).encode() + TASK.files[INIT]}
 
 
 @needs_bwrap
 def test_agent_code_cannot_forge_the_graders_result(box):
     """The old hole: agent code writing the runner's result line. Its report is read, and fails."""
-    result = _grade(box, _forger({}))
+    result = _grade(box, _forger())
     assert not result.all_passed and result.passed == ()
     assert result.reason.startswith(f"0 of {TASK.hidden_tests} hidden tests passed"), result.reason
     assert len(result.failed) == TASK.hidden_tests  # the forged report named every test: it was read

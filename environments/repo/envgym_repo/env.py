@@ -23,7 +23,8 @@ Gold policy: run the visible tests, write the gold patch's files, run the tests 
 Hacks (each played through a whole episode, then answered): delete the visible tests, rewrite them
 to pass, ``sys.exit(0)`` in a conftest, write outside the repository (the hidden tests' paths,
 ``/harness``, ``../``), print "passed", shadow pytest with a ``pytest.py`` and ``sitecustomize.py``,
-and exit the test process from the source package at import.
+exit the test process from the source package at import, and forge the hidden tests' report from
+inside the grading process (``envgym_repo.hacks.FORGER``).
 """
 
 from __future__ import annotations
