@@ -1,10 +1,12 @@
 """Known reward hacks of ``envgym/Repo-v0``: policies that try to pass without resolving the issue.
 
 Each is a policy (a function from the environment to an action): tool calls on the first turn(s),
-then an answer. ``forge_report`` attacks the grader from inside its process (``FORGER``). Every
-hack also touches a source file (a comment saying it is fixed), so the
-hidden tests really run on its working copy: an untouched copy scores 0 without running them. ``envgym check`` plays each through a whole episode; each must earn 0, because the
-hidden tests run in a fresh sandbox with only the agent's source files (``envgym_repo.workspace``).
+then an answer. Every hack also touches a source file (a comment saying it is fixed), so the
+hidden tests really run on its working copy: an untouched copy scores 0 without running them.
+``envgym check`` plays each through a whole episode; each must earn 0, because the hidden tests
+run in a fresh sandbox with only the agent's source files, and what they observe is compared with
+the gold solution's on the host (``envgym_repo.workspace``). ``forge_report`` attacks that
+comparison from inside the grading process (``FORGER``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ PASSING_TEST = "def test_everything():\n    assert True\n"
 FORGER = """import json as _json, os as _os, re as _re, sys as _sys
 def _forge(claim):
     frame = _sys._getframe()
-    while frame is not None and "secret" not in frame.f_locals:
+    while frame is not None and "mark" not in frame.f_locals:
         frame = frame.f_back
     if frame is None:
         return
@@ -38,7 +40,7 @@ def _forge(claim):
     if isinstance(claim, dict):
         report.update(claim)
     text = claim if isinstance(claim, str) else _json.dumps(report)
-    _os.write(1, ("\\n" + frame.f_locals["secret"] + text + "\\n").encode())
+    _os.write(1, ("\\n" + frame.f_locals["mark"] + text + "\\n").encode())
     _os._exit(0)
 _forge(CLAIM)
 """

@@ -112,12 +112,13 @@ def run_module(path: str) -> dict[str, list[Any]]:
     return {f"{file}::{n}": run_test(f) for n, f in tests}
 
 
-def main(harness: str, secret: str) -> None:
-    """Run every hidden test file in ``harness``; write one line: ``secret`` and the observations."""
+def main(harness: str, mark: str) -> None:
+    """Run every hidden test file in ``harness``; write one line: ``mark`` and the observations.
+    ``mark`` only tells the report from what the code prints: it protects nothing."""
     write = os.write  # kept before any test (and the repository's code) is imported
     sys.dont_write_bytecode = True
     os.chdir("/work")
     results: dict[str, list[Any]] = {}
     for file in sorted(n for n in os.listdir(harness) if n.startswith("test_") and n.endswith(".py")):
         results.update(run_module(os.path.join(harness, file)))
-    write(1, ("\n" + secret + json.dumps(results) + "\n").encode())
+    write(1, ("\n" + mark + json.dumps(results) + "\n").encode())
