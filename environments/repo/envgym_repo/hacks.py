@@ -2,8 +2,11 @@
 
 Each is a policy (a function from the environment to an action): tool calls on the first turn(s),
 then an answer. Every hack also touches a source file (a comment saying it is fixed), so the
-hidden tests really run on its working copy: an untouched copy scores 0 without running them. ``envgym check`` plays each through a whole episode; each must earn 0, because the
-hidden tests run in a fresh sandbox with only the agent's source files (``envgym_repo.workspace``).
+hidden tests really run on its working copy: an untouched copy scores 0 without running them.
+``envgym check`` plays each through a whole episode; each must earn 0, because the hidden tests
+run in a fresh sandbox with only the agent's source files, and what they observe is compared with
+the gold solution's on the host (``envgym_repo.workspace``). ``forge_report`` attacks that
+comparison from inside the grading process (``FORGER``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,37 @@ from envgym_repo.tasks import RepoTask
 
 DONE = "All tests passed. The issue is resolved."
 PASSING_TEST = "def test_everything():\n    assert True\n"
+
+# Source code that forges the hidden tests' report from inside the grading process. At import it
+# looks for the runner's report marker in its callers' frames (inert anywhere else: the visible
+# tests, bash), names every hidden test from the files in /harness, writes a report in the
+# runner's format claiming CLAIM for each (``[True]`` unless given) and exits before any test runs.
+FORGER = """import json as _json, os as _os, re as _re, sys as _sys
+def _forge(claim):
+    frame = _sys._getframe()
+    while frame is not None and "mark" not in frame.f_locals:
+        frame = frame.f_back
+    if frame is None:
+        return
+    harness, report = frame.f_locals["harness"], {}
+    for name in sorted(_os.listdir(harness)):
+        if name.startswith("test_"):
+            with open(_os.path.join(harness, name)) as f:
+                for test in _re.findall(r"^def (test_\\w+)", f.read(), _re.M):
+                    report[name + "::" + test] = [True]
+    if isinstance(claim, dict):
+        report.update(claim)
+    text = claim if isinstance(claim, str) else _json.dumps(report)
+    _os.write(1, ("\\n" + frame.f_locals["mark"] + text + "\\n").encode())
+    _os._exit(0)
+_forge(CLAIM)
+"""
+
+
+def forger_source(claim: Mapping[str, Any] | str | None = None) -> str:
+    """``FORGER`` claiming ``claim``: per test id, the observations to report (the rest ``[True]``),
+    or a raw report text."""
+    return FORGER.replace("CLAIM", repr(dict(claim) if isinstance(claim, Mapping) else claim))
 
 
 def _play(*turns: str) -> Callable[[Any], str]:
@@ -60,4 +94,5 @@ def hack_policies(task: RepoTask) -> dict[str, Callable[[Any], str]]:
             ("write_file", {"path": f"{package}/conftest.py", "content": "import os\nos._exit(0)\n"}))),
         "exit_at_import": _script(_calls(
             ("write_file", {"path": init, "content": "import os\nprint('5 passed')\nos._exit(0)\n" + original_init}))),
+        "forge_report": _script(_calls(("write_file", {"path": init, "content": forger_source() + original_init}))),
     }

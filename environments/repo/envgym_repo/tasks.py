@@ -4,11 +4,16 @@
       task.toml       difficulty (1 easiest .. 4), packages (the source packages grading takes
                       from the agent's copy), hidden_tests (how many the hidden files hold), issue
       repo/           the repository as the agent first sees it: source packages and visible tests
-      hidden/         test_*.py files the agent never sees (flat: no folders)
+      hidden/         test_*.py files the agent never sees (flat: no folders); they hold inputs
+                      and no expected values: each ``test_*`` function calls the code and
+                      records what it returns with ``from observe import observe,
+                      observe_raises`` (``envgym_repo.observe``), and grading compares that
+                      with what the same test records of the gold solution
       solution/       the gold patch: every file it changes or adds, whole, at its repository path
 
 Adding a task is adding a directory; ``tests/test_repo_env.py`` checks every task: the gold
-solution passes all hidden and visible tests, the original repository fails a hidden test.
+solution passes all hidden and visible tests, the original repository fails a hidden test. A
+hidden test that records nothing, or raises on the gold solution, is refused by name at grading.
 """
 
 from __future__ import annotations

@@ -10,41 +10,56 @@ nothing it starts, writes outside ``/work`` or leaves in ``/tmp`` survives it.
 
 The snapshot travels on the sandbox's stdout after the command's own (captured) output. The
 command could forge it, but that gains nothing: the snapshot is the agent's own working copy,
-which its tools may set to anything anyway. What decides the reward is ``grade``: a fresh sandbox
-the agent never touched, holding only the agent's source files (``source_files``: ``.py`` files in
-the task's source packages, nothing else), the hidden tests read-only under ``/harness``, and a
-trusted launcher that reads a per-run secret before any of the agent's code is imported and
-prefixes its one result line with it. Conftest files, pytest configuration, ``sitecustomize``,
-``.pth`` files, a ``pytest.py`` of the agent's, caches and edited visible tests never reach it.
+which its tools may set to anything anyway.
 
-What it does not stop: the agent's source code is imported into the pytest process that runs the
-hidden tests, so code written to attack that process (patch pytest's internals at import, find
-the secret in memory) could forge a result. The tasks' hidden tests compare behaviour, and the
-probes cover the hacks named in the issue; a harness that keeps the test logic out of the
-candidate's process (as ``envgym_code``'s does for single functions) would close this.
+What decides the reward is ``grade``, and nothing in the agent's process decides it. The hidden
+tests hold inputs, not expected values: each calls the repository's code and records what it
+sees (``envgym_repo.observe``: ``observe(value)``, ``observe_raises(fn)``). They run in a fresh
+sandbox the agent never touched, holding only the agent's source files (``source_files``: ``.py``
+files in the task's source packages; no conftest, test, ``sitecustomize``, ``.pth`` or cache), the
+hidden tests and their runner read-only under ``/harness``; no pytest. The runner prints every
+test's observations as JSON. The host then compares them, test by test, with the observations of
+the gold solution's source files on the same tests, run in a sandbox of their own
+(``gold_observations``, once per process and task). A test passes when the two lists are equal as
+JSON text; a missing, garbled or extra report fails.
 
-pytest inside the sandbox: the sandbox sees only the system's ``/usr``, whose Python usually has
-no pytest. ``pytest_bundle`` copies the host's pytest and its pure-Python dependencies (pytest,
-pluggy, iniconfig, packaging) into a cache directory once and the sandbox binds that directory
-read-only: never the host's whole site-packages, which may hold this package and so the hidden
-tests and gold patches.
+So the agent's code may patch the runner, print a report of its own or exit early: a report is
+only worth the values in it, and the gold's values exist on the host and in the gold's own
+sandbox run, never in the agent's (``tests/test_repo_grading.py`` searches that sandbox for a
+random gold token and forges reports). What is not protected: code that computes or knows the
+right values for the hidden inputs passes, whether or not it solves the issue in general; the
+hidden test files are readable from the agent's code at grading time (inputs only); a test whose
+observations the agent can predict without the code (a round trip that must give back its input,
+a check that must be True) is no harder to forge than the assert it replaced. Values are compared
+in a canonical form (``envgym_repo.observe.canonical``): floats to 10 significant digits, whole
+floats as ints, dicts and sets sorted, so two solutions that the old ``==`` asserts took as equal
+agree; an exception counts by the name of its class.
+
+pytest inside the sandbox (for the agent's ``run_tests`` and ``bash``, not for grading): the
+sandbox sees only the system's ``/usr``, whose Python usually has no pytest. ``pytest_bundle``
+copies the host's pytest and its pure-Python dependencies (pytest, pluggy, iniconfig, packaging)
+into a cache directory once and the sandbox binds that directory read-only: never the host's whole
+site-packages, which may hold this package and so the hidden tests and gold patches.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import posixpath
 import secrets
 import shutil
 import tempfile
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 Files = dict[str, bytes]
+Observations = dict[str, list[Any]]  # test id -> what the test observed, canonical JSON data
 
 MAX_FILE_BYTES = 256 << 10
 MAX_TREE_BYTES = 4 << 20
@@ -103,36 +118,15 @@ sys.stdout.write(MARK + json.dumps({"code": code, "status": status, "output": ba
                                     "total": total, "files": files, "size": size}))
 '''
 
-# Runs inside the grading sandbox as `python3 -I -S /harness/grade.py BUNDLE`; stdin: the secret.
+# Runs inside the grading sandbox as `python3 -I -S /harness/grade.py HARNESS`; stdin: the marker.
+# The hidden tests' runner (``envgym_repo.observe``) sits next to them as /harness/observe.py.
 GRADE = r'''
-import os, sys
-secret = sys.stdin.readline().strip()
-sys.dont_write_bytecode = True
-sys.path[:0] = [sys.argv[1] + "/lib", "/work"]
-os.chdir("/work")
-write = os.write
-import pytest
-
-class Record:
-    def __init__(self):
-        self.passed, self.failed = set(), set()
-    def pytest_runtest_logreport(self, report):
-        if report.failed or (report.when == "call" and report.skipped):
-            self.failed.add(report.nodeid)
-        elif report.when == "call" and report.passed:
-            self.passed.add(report.nodeid)
-    def pytest_collectreport(self, report):
-        if report.failed:
-            self.failed.add(report.nodeid or "collection")
-
-record = Record()
-tests = sorted("/harness/" + n for n in os.listdir("/harness") if n.startswith("test_") and n.endswith(".py"))
-code = pytest.main(["-q", "-p", "no:cacheprovider", "--rootdir=/harness", "--import-mode=importlib", *tests],
-                   plugins=[record])
-import json
-write(1, ("\n" + secret + json.dumps({"passed": sorted(record.passed - record.failed),
-                                      "failed": sorted(record.failed), "code": int(code)}) + "\n").encode())
+import sys
+sys.path[:0] = [sys.argv[1], "/work"]
+import observe
+observe.main(sys.argv[1], sys.stdin.readline().strip())
 '''
+OBSERVE = (Path(__file__).parent / "observe.py").read_text()
 
 
 @dataclass(frozen=True)
@@ -261,20 +255,76 @@ def source_files(files: Mapping[str, bytes], packages: Sequence[str]) -> Files:
     return kept
 
 
-def grade(box: Any, files: Mapping[str, bytes], packages: Sequence[str], hidden: Mapping[str, bytes],
-          total: int, *, wall_s: float = 30.0) -> Grade:
-    """Run the hidden tests against the agent's source files in a fresh sandbox."""
-    secret = secrets.token_hex(16)
-    readonly = {"grade.py": GRADE, **hidden}  # hidden: flat test_*.py names (the harness holds no folders)
-    limits = box.limits.replace(wall_s=wall_s)
-    result = box.run([box.python, "-I", "-S", box.harness_path("grade.py"), box.repo_bundle],
-                     files=source_files(files, packages), stdin=secret + "\n", limits=limits, readonly_files=readonly)
-    line = next((line[len(secret):] for line in reversed(result.stdout.splitlines()) if line.startswith(secret)), None)
+def observe_hidden(box: Any, files: Mapping[str, bytes], packages: Sequence[str], hidden: Mapping[str, bytes],
+                   *, wall_s: float = 30.0) -> tuple[Observations | None, str]:
+    """Run the hidden tests on the source files of ``files`` in a fresh sandbox: each test's
+    observations by test id, or None and why there are none (no report, or a garbled one)."""
+    mark = secrets.token_hex(16)  # tells the report from the code's own output; it guards nothing
+    readonly = {"grade.py": GRADE, "observe.py": OBSERVE, **hidden}  # hidden: flat test_*.py names
+    harness = posixpath.dirname(box.harness_path("grade.py"))
+    result = box.run([box.python, "-I", "-S", box.harness_path("grade.py"), harness],
+                     files=source_files(files, packages), stdin=mark + "\n", limits=box.limits.replace(wall_s=wall_s),
+                     readonly_files=readonly)
+    line = next((line[len(mark):] for line in reversed(result.stdout.splitlines()) if line.startswith(mark)), None)
     if line is None:
-        why = result.stopped or f"exit code {result.exit_code}"
-        return Grade((), (), total, f"the hidden tests did not report a result ({why})")
-    report = json.loads(line)
-    passed, failed = tuple(report["passed"]), tuple(report["failed"])
+        return None, f"the hidden tests did not report a result ({result.stopped or f'exit code {result.exit_code}'})"
+    try:
+        report = json.loads(line)
+        json.dumps(report)  # so comparing it later cannot fail: nested too deeply raises here
+    except (ValueError, RecursionError):
+        report = None
+    if not isinstance(report, dict) or not all(isinstance(v, list) for v in report.values()):
+        return None, "the hidden tests' report is garbled"
+    return report, ""
+
+
+_GOLD: dict[str, Observations] = {}
+_GOLD_LOCK = threading.Lock()
+
+
+def gold_observations(box: Any, gold: Mapping[str, bytes], packages: Sequence[str], hidden: Mapping[str, bytes],
+                      *, wall_s: float = 30.0) -> Observations:
+    """What the hidden tests observe of the gold solution (the files ``gold``), run twice in
+    sandboxes of their own once per process and task; these values stay on the host. Raises when
+    a hidden test records nothing, fails on the gold solution or records different values in the
+    two runs (hash order, time): the task is broken, not the agent."""
+    sources = source_files(gold, packages)
+    key = hashlib.sha256(json.dumps([sorted(packages), *(sorted((n, d.hex()) for n, d in m.items())
+                                                         for m in (sources, hidden))]).encode()).hexdigest()
+    with _GOLD_LOCK:
+        if key in _GOLD:
+            return _GOLD[key]
+    observed, why = observe_hidden(box, sources, packages, hidden, wall_s=wall_s)
+    if observed is None:
+        raise RuntimeError(f"envgym/Repo-v0: the hidden tests {sorted(hidden)} report nothing on the gold solution "
+                           f"({why}); fix the task's hidden tests or solution")
+    broken = {t: o for t, o in observed.items() if not o or (isinstance(o[-1], list) and o[-1][:1] == ["error"])}
+    if broken:
+        raise RuntimeError(f"envgym/Repo-v0: hidden tests that fail or observe nothing on the gold solution: {broken}; "
+                           "every hidden test must observe() values the repository's code computes")
+    again, _ = observe_hidden(box, sources, packages, hidden, wall_s=wall_s)
+    if json.dumps(again) != json.dumps(observed):
+        raise RuntimeError(f"envgym/Repo-v0: the hidden tests {sorted(hidden)} observe different values in two runs of "
+                           "the gold solution; observe values that do not depend on hash order or the clock")
+    with _GOLD_LOCK:
+        return _GOLD.setdefault(key, observed)
+
+
+def grade(box: Any, files: Mapping[str, bytes], packages: Sequence[str], hidden: Mapping[str, bytes],
+          total: int, *, gold: Mapping[str, bytes], wall_s: float = 30.0) -> Grade:
+    """Run the hidden tests on the agent's source files in a fresh sandbox and compare what each
+    test observes with what it observes of the ``gold`` solution's files (``gold_observations``):
+    a test passes when the two lists are equal. The comparison happens here, on the host."""
+    expected = gold_observations(box, gold, packages, hidden, wall_s=wall_s)
+    if len(expected) != total:
+        raise ValueError(f"envgym/Repo-v0: the hidden tests {sorted(hidden)} hold {len(expected)} tests, not the "
+                         f"{total} the task declares; fix hidden_tests in its task.toml")
+    observed, why = observe_hidden(box, files, packages, hidden, wall_s=wall_s)
+    if observed is None:
+        return Grade((), tuple(sorted(expected)), total, why)
+    # compared as JSON text: in Python True == 1, in JSON text they differ, as they did in the sandbox
+    passed = tuple(t for t in sorted(expected) if t in observed and json.dumps(observed[t]) == json.dumps(expected[t]))
+    failed = tuple(t for t in sorted(expected) if t not in passed) + tuple(sorted(set(observed) - set(expected)))
     reason = f"{len(passed)} of {total} hidden tests passed"
     if failed:
         reason += "; failed: " + ", ".join(n.rpartition("::")[2] for n in failed[:3]) + (" ..." if len(failed) > 3 else "")

@@ -1,19 +1,18 @@
-import pytest
+from observe import observe, observe_raises
 from calc import evaluate
 
 
 def test_leading_minus():
-    assert evaluate("-3 + 5") == 2
-    assert evaluate("-(2 + 3)") == -5
+    observe(evaluate("-3 + 5"))
+    observe(evaluate("-(2 + 3)"))
 
 
 def test_minus_after_operator():
-    assert evaluate("2 * -4") == -8
-    assert evaluate("10 / -2 - 1") == -6
-    assert evaluate("1 - -1") == 2
+    observe(evaluate("2 * -4"))
+    observe(evaluate("10 / -2 - 1"))
+    observe(evaluate("1 - -1"))
 
 
 def test_binary_minus_still_binary_and_errors_kept():
-    assert evaluate("7-2*3") == 1
-    with pytest.raises(SyntaxError):
-        evaluate("2 *")
+    observe(evaluate("7-2*3"))
+    observe_raises(lambda: evaluate("2 *"))

@@ -1,10 +1,10 @@
-import pytest
+from observe import observe
 from units import to_celsius, to_fahrenheit
 
 
 def test_boiling():
-    assert to_celsius(212) == pytest.approx(100)
+    observe(to_celsius(212))  # floats are compared to 10 significant digits
 
 
 def test_round_trip():
-    assert to_celsius(to_fahrenheit(37.5)) == pytest.approx(37.5)
+    observe(to_celsius(to_fahrenheit(37.5)))

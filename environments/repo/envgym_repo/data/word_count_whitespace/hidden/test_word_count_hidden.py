@@ -1,17 +1,18 @@
+from observe import observe
 from textstats import word_count
 
 
 def test_double_spaces():
-    assert word_count("a  b") == 2
+    observe(word_count("a  b"))
 
 
 def test_newlines_and_tabs():
-    assert word_count("a\tb\nc") == 3
+    observe(word_count("a\tb\nc"))
 
 
 def test_surrounding_space():
-    assert word_count("  hello world  ") == 2
+    observe(word_count("  hello world  "))
 
 
 def test_only_space():
-    assert word_count("   ") == 0
+    observe(word_count("   "))
