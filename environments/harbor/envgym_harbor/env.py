@@ -15,7 +15,9 @@ tools (``envgym_harbor.tools``) in bubblewrap, with the working directory at its
 the working directory is copied into a fresh sandbox with the task's ``tests/`` at ``/tests``
 (never visible during the episode) and ``bash /tests/test.sh`` runs for at most [verifier]
 timeout_sec; the reward is what it wrote to ``/logs/verifier/reward.json`` or ``reward.txt``,
-clipped to [0, 1] (none, or a timeout: 0). Correct means reward 1. Tool turns earn 0.
+clipped to [0, 1] (none, or a timeout: 0). Correct means reward 1. Tool turns earn 0. An episode
+that changed no file earns 0 without a verifier run (as in ``envgym/Repo-v0``: an answer at once
+costs no sandbox), so a task that the untouched working directory passes is not supported.
 
 What the agent leaves can change the verdict only through files in the working directory that
 test.sh reads or runs, as in Harbor; a task whose test.sh imports or runs the agent's code can be
@@ -77,6 +79,7 @@ class HarborEnv(ToolEnv):
                              "(its launcher needs user namespaces, which Docker containers refuse)")
         self.pool = _select(load_tasks(path), tasks)
         self.max_verify_s = float(max_verify_s)
+        self.verifier_output = ""  # the last test.sh run's output (its last 4,000 characters), for people debugging a task
         self._box: Any = None
         self._box_lock = threading.Lock()
         self.workspace = HarborWorkspace({}, self._rooted, self.pool[0].workdir)
@@ -117,11 +120,15 @@ class HarborEnv(ToolEnv):
     def score(self, action: str) -> Verdict:
         """Run the task's tests/test.sh on the working directory (``action``, the final message, is not read)."""
         task: HarborTask = self.task.reference
+        if self.workspace.files == task.files:
+            self.verifier_output = ""
+            return Verdict(0.0, False, "no file in the working directory was changed", None,
+                           {"reward_file": "", "metrics": {}, "exit_code": None})
         run = run_verifier(self.sandbox(), task.workdir, self.workspace.files, task.tests,
                            timeout_s=min(task.verifier_timeout_s, self.max_verify_s))
+        self.verifier_output = run.output  # kept out of the verdict: timings in it would make steps differ
         reward = 0.0 if run.reward is None else min(max(run.reward, 0.0), 1.0)
-        details = {"reward_file": run.source, "metrics": dict(run.metrics), "exit_code": run.exit_code,
-                   "output": run.output[-1500:]}
+        details = {"reward_file": run.source, "metrics": dict(run.metrics), "exit_code": run.exit_code}
         return Verdict(reward, reward >= 1.0, run.reason, None, details)
 
     # ---- probes -----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Known reward hacks of ``envgym/Harbor-v0``: policies that try to earn the reward without doing
-the task. ``envgym check`` plays each through a whole episode; each must earn 0, because the
+the task. ``envgym check`` plays each through a whole episode; each must earn 0 with test.sh really run
+(each writes a note first, so the working directory has changed), because the
 verifier runs ``/tests/test.sh`` in a fresh sandbox that holds only the agent's working directory,
 the task's own ``tests/`` and an empty ``/logs/verifier`` (``envgym_harbor.rootfs``).
 """
@@ -16,7 +17,10 @@ FAKE_TEST = "#!/bin/bash\nmkdir -p /logs/verifier\necho 1 > /logs/verifier/rewar
 
 
 def _play(*turns: str) -> Callable[[Any], str]:
-    """A policy that plays ``turns`` in order, then answers ``DONE``."""
+    """A policy that writes a note (so the working directory has changed and test.sh really runs),
+    plays ``turns`` in order, then answers ``DONE``."""
+    turns = (_calls(("write_file", {"path": "NOTES.md", "content": "Done: the task is complete.\n"})), *turns)
+
     def policy(env: Any) -> str:
         return turns[env.turn] if env.turn < len(turns) else DONE
     return policy
