@@ -253,3 +253,16 @@ def test_scripted_episode_with_a_wrong_fix_earns_zero():
     t = _collect_median(wrong)
     assert len(t.turns) == 6 and t.reward == 0.0 and not t.correct
     assert "wrote reward 0" in t.turns[-1].verdict.reason
+
+
+def test_launcher_bench_runs_with_the_ratio_first():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parents[1] / "bench" / "harbor_launcher.py"
+    out = subprocess.run([sys.executable, str(bench), "--runs", "3"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-3000:]
+    values = dict(line.split(": ", 1) for line in out.stdout.strip().splitlines())
+    assert list(values)[0] == "rooted_over_plain_command" and float(values["rooted_command_ms"]) > 0
+    assert float(values["verifier_run_ms"]) > 0
