@@ -118,6 +118,7 @@ def test_a_task_written_here_in_harbors_layout_runs(tmp_path):
     task = load_task(tmp_path / "append-done")
     assert task.workdir == "/srv/project" and task.image == "debian:12" and task.verifier_timeout_s == 30.0
     assert set(task.files) == {"Dockerfile", "notes/todo.txt", "extra/config.ini", "settings/config.ini"}
+    assert [t.name for t in load_tasks(tmp_path / "append-done")] == ["append-done"]  # one task's own directory
     env = envgym.make("envgym/Harbor-v0", path=str(tmp_path))
     try:
         result = play_episode(env, gold_policy, 0)

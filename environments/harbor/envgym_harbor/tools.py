@@ -32,8 +32,9 @@ class HarborWorkspace(Workspace):
         """Run a shell command (/bin/sh) in the task's working directory and return its output (stdout and stderr).
 
         Each command runs in a fresh sandbox holding the working directory's current files: changes
-        inside the working directory are kept, anything else (processes, other directories, /tmp) is
-        gone afterwards. No network, nothing can be installed. At most 20 seconds; long output is cut.
+        inside the working directory are kept (file contents only: not file modes, symlinks or empty
+        folders), anything else (processes, other directories, /tmp) is gone afterwards. No network,
+        nothing can be installed. At most 20 seconds; long output is cut.
         bash, coreutils, `python` and `pytest` are available.
 
         Args:
