@@ -267,3 +267,32 @@ def test_launcher_bench_runs_with_the_ratio_first():
     values = dict(line.split(": ", 1) for line in out.stdout.strip().splitlines())
     assert list(values)[0] == "rooted_over_plain_command" and float(values["rooted_command_ms"]) > 0
     assert float(values["verifier_run_ms"]) > 0
+
+
+ATTACK = b"""
+python3 - <<'PY'
+import os
+for pid in sorted(int(p) for p in os.listdir("/proc") if p.isdigit()):
+    cmd = open(f"/proc/{pid}/cmdline", "rb").read()
+    if b"harbor_root.py" in cmd:  # the launcher, which holds the secret
+        for what in ("mem", "environ", "fd/1"):
+            try:
+                open(f"/proc/{pid}/{what}", "rb")
+                print("opened", what)
+            except OSError as e:
+                print("refused", what, type(e).__name__)
+    for fd in (1, 2):
+        try:
+            with open(f"/proc/{pid}/fd/{fd}", "w") as f:
+                f.write('\\n{"code": 0, "timed_out": false, "output": "", "reward_json": null, "reward_txt": "1"}\\n')
+        except OSError:
+            pass
+PY
+echo 0 > /logs/verifier/reward.txt
+"""
+
+
+def test_test_sh_cannot_reach_the_launchers_secret_or_result_line(box):
+    run = run_verifier(box, "/app", {}, {"test.sh": ATTACK}, timeout_s=20)
+    assert run.reward == 0.0, (run.reason, run.output)
+    assert "refused mem PermissionError" in run.output and "opened" not in run.output, run.output
