@@ -130,6 +130,26 @@ def test_a_task_written_here_in_harbors_layout_runs(tmp_path):
         env.close()
 
 
+def test_dockerfile_paths_resolve_as_docker_resolves_them(tmp_path):
+    from envgym_harbor.tasks import read_dockerfile
+
+    _write(tmp_path, {"a.txt": "a", "src/m.py": "m", "src/pkg/n.py": "n", "lib/x.py": "x", "Dockerfile": """
+        FROM python:3.12
+        COPY a.txt /srv/
+        COPY src /srv/code
+        COPY *.txt lib/* /srv/flat/
+        WORKDIR /srv
+        COPY a.txt b.txt
+        """})
+    workdir, files, image = read_dockerfile("t", tmp_path)
+    assert workdir == "/srv" and image == "python:3.12"
+    assert files == {"a.txt": b"a", "code/m.py": b"m", "code/pkg/n.py": b"n", "flat/a.txt": b"a",
+                     "flat/x.py": b"x", "b.txt": b"a"}
+    _write(tmp_path, {"Dockerfile": "FROM x\nCOPY a.txt /opt/a.txt\nWORKDIR /srv\n"})
+    with pytest.raises(HarborTaskError, match="line 2 .*copies to /opt/a.txt, outside the working directory /srv"):
+        read_dockerfile("t", tmp_path)
+
+
 @pytest.mark.parametrize("change, message", [
     ({"instruction.md": None}, "instruction.md is missing"),
     ({"task.toml": None}, "task.toml is missing"),
@@ -141,7 +161,7 @@ def test_a_task_written_here_in_harbors_layout_runs(tmp_path):
      "line 3 ('RUN apt-get update && apt-get install -y jq'): RUN is not supported"),
     ({"environment/Dockerfile": "FROM python:3.12\nENV DEBUG=1\n"}, "ENV is not supported"),
     ({"environment/Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY notes /opt/notes\n"},
-     "copies to /opt/notes, outside the working directory /app"),
+     "copies to /opt/notes/todo.txt, outside the working directory /app"),
     ({"environment/Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY missing.txt .\n"}, "no file 'missing.txt'"),
     ({"environment/Dockerfile": "FROM python:3.12\nWORKDIR /usr/src\n"}, "must not be /usr/src"),
     ({"environment/Dockerfile": "FROM python:3.12\nARG V=1\nWORKDIR /app/$V\n"}, "variable substitution"),

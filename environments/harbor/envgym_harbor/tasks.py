@@ -92,12 +92,14 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
 
 
 def read_dockerfile(name: str, context: Path) -> tuple[str, dict[str, bytes], str | None]:
-    """The working directory, its files and the base image, from ``context``'s Dockerfile (see the
-    module docstring for what is supported)."""
+    """The working directory, its files (relative to it) and the base image, from ``context``'s
+    Dockerfile (see the module docstring for what is supported). Paths resolve as Docker resolves
+    them (from ``/`` until a ``WORKDIR``); the working directory is the last ``WORKDIR``
+    (``/app`` when there is none), and every file must land inside it."""
     dockerfile = context / "Dockerfile"
-    workdir, files, image = DEFAULT_WORKDIR, {}, None
+    workdir, placed, image = None, {}, None
     if not dockerfile.is_file():
-        return workdir, files, image
+        return DEFAULT_WORKDIR, {}, None
     built = _tree(context)
     for number, line in _logical_lines(dockerfile.read_text()):
         keyword, _, rest = line.partition(" ")
@@ -109,24 +111,47 @@ def read_dockerfile(name: str, context: Path) -> tuple[str, dict[str, bytes], st
         if "$" in rest:
             raise HarborTaskError(f"{where}: variable substitution is not supported; write the value out")
         if keyword == "WORKDIR":
-            workdir = posixpath.normpath(posixpath.join(workdir, rest))
+            workdir = posixpath.normpath(posixpath.join(workdir or "/", rest))
             if workdir.split("/")[1] in SYSTEM_TOPS:
                 raise HarborTaskError(f"{where}: the working directory must not be {workdir} (a system path here); "
                                       "use a directory of its own such as /app")
         elif keyword in ("COPY", "ADD"):
-            _copy(where, keyword, rest.split(), built, workdir, files)
+            for path, data in _copy(where, keyword, rest.split(), built, workdir or "/").items():
+                placed[path] = (data, where)
         else:
             raise HarborTaskError(
                 f"{where}: {keyword} is not supported: envgym/Harbor-v0 does not build images (it runs tasks in "
                 "bubblewrap on the host's system, offline). Supported: WORKDIR and COPY/ADD of files from "
                 "environment/ into the working directory. Drop the instruction if the task does not need it, "
                 "or run this task with Harbor itself")
+    workdir = workdir or DEFAULT_WORKDIR
+    files = {}
+    for path, (data, where) in placed.items():
+        if not path.startswith(workdir + "/"):
+            raise HarborTaskError(f"{where}: it copies to {path}, outside the working directory {workdir}; only "
+                                  "the working directory is carried into the sandbox")
+        files[path[len(workdir) + 1:]] = data
     return workdir, files, image
 
 
-def _copy(where: str, keyword: str, words: Sequence[str], built: Mapping[str, bytes], workdir: str,
-          files: dict[str, bytes]) -> None:
-    """Apply one ``COPY``/``ADD`` to ``files`` (paths relative to ``workdir``)."""
+def _under(name: str, pattern: str) -> str | None:
+    """Where ``name`` (a build-context file) lies under the entry that ``pattern`` (a COPY source)
+    matches: "" when it is that entry, its path inside a matched folder, None when not matched.
+
+    >>> _under("a/b/c.txt", "a"), _under("a/b/c.txt", "a/*"), _under("x.py", "*.py"), _under("a/x.py", "*.py")
+    ('b/c.txt', 'c.txt', '', None)
+    """
+    if not pattern:
+        return name
+    parts, depth = name.split("/"), pattern.count("/") + 1
+    head = "/".join(parts[:depth])
+    if len(parts) < depth or not fnmatch.fnmatchcase(head, pattern):
+        return None
+    return "/".join(parts[depth:])
+
+
+def _copy(where: str, keyword: str, words: Sequence[str], built: Mapping[str, bytes], cwd: str) -> dict[str, bytes]:
+    """The files one ``COPY``/``ADD`` places, by absolute path (``cwd``: the WORKDIR then)."""
     flags = [w for w in words if w.startswith("--")]
     if any(f.startswith("--from") for f in flags) or (words and words[0].startswith("[")):
         raise HarborTaskError(f"{where}: only the plain form `{keyword} src... dest` from the build context is supported")
@@ -134,28 +159,27 @@ def _copy(where: str, keyword: str, words: Sequence[str], built: Mapping[str, by
     if len(args) < 2:
         raise HarborTaskError(f"{where}: {keyword} needs a source and a destination")
     *sources, dest = args
-    target = posixpath.normpath(posixpath.join(workdir, dest))
-    if target != workdir and not target.startswith(workdir + "/"):
-        raise HarborTaskError(f"{where}: it copies to {target}, outside the working directory {workdir}; only "
-                              "the working directory is carried into the sandbox")
-    base = posixpath.relpath(target, workdir)
-    base = "" if base == "." else base
+    target = posixpath.normpath(posixpath.join(cwd, dest))
     into_folder = dest.endswith("/") or len(sources) > 1 or dest in (".", "./")
+    placed = {}
     for source in sources:
         if "://" in source or (keyword == "ADD" and source.endswith((".tar", ".tar.gz", ".tgz", ".tar.xz"))):
             raise HarborTaskError(f"{where}: ADD of URLs and archives is not supported; COPY plain files instead")
         pattern = posixpath.normpath(source).lstrip("/")
         pattern = "" if pattern == "." else pattern
-        matched = {n: d for n, d in built.items() if not pattern or n == pattern or n.startswith(pattern + "/")
-                   or fnmatch.fnmatch(n, pattern)}
-        if not matched:
+        found = False
+        for name, data in built.items():
+            inside = _under(name, pattern)
+            if inside is None:
+                continue
+            found = True
+            if inside:  # a folder's contents go into the destination
+                placed[posixpath.join(target, inside)] = data
+            else:  # a file: into the destination folder, or as the destination
+                placed[posixpath.join(target, posixpath.basename(name)) if into_folder else target] = data
+        if not found:
             raise HarborTaskError(f"{where}: no file {source!r} in environment/")
-        for name, data in matched.items():
-            if name == pattern or fnmatch.fnmatch(name, pattern):  # a file: into dest/, or as dest
-                rel = posixpath.join(base, posixpath.basename(name)) if into_folder or not base else base
-            else:  # a folder's contents go into dest
-                rel = posixpath.join(base, name[len(pattern) + 1:] if pattern else name)
-            files[rel] = data
+    return placed
 
 
 def load_task(folder: str | Path) -> HarborTask:
