@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -222,7 +223,16 @@ def parse_reward(reward_json: str | None, reward_txt: str | None) -> tuple[float
     (0.5, 'reward.json', {'reward': 0.5, 'tests': 2.0})
     >>> parse_reward(None, None)[3]
     'tests/test.sh wrote no /logs/verifier/reward.txt or reward.json'
+    >>> parse_reward(None, "nan")[0] is None
+    True
     """
+    reward, source, metrics, reason = _read_reward(reward_json, reward_txt)
+    if reward is not None and not math.isfinite(reward):
+        return None, source, metrics, f"{source} holds {reward}, not a finite number"
+    return reward, source, metrics, reason
+
+
+def _read_reward(reward_json: str | None, reward_txt: str | None) -> tuple[float | None, str, dict[str, float], str]:
     if reward_json is not None:
         try:
             data = json.loads(reward_json)
