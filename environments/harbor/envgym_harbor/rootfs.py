@@ -236,7 +236,7 @@ def _read_reward(reward_json: str | None, reward_txt: str | None) -> tuple[float
     if reward_json is not None:
         try:
             data = json.loads(reward_json)
-            metrics = {str(k): float(v) for k, v in data.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+            metrics = {str(k): float(v) for k, v in data.items() if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)}
         except (ValueError, AttributeError):
             return None, "reward.json", {}, "reward.json is not a JSON object of numbers"
         value = metrics.get("reward", next(iter(metrics.values())) if len(metrics) == 1 else None)
