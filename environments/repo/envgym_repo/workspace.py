@@ -52,6 +52,11 @@ MAX_TREE_FILES = 500
 MAX_OUTPUT_CHARS = 6000
 BUNDLED = ("pytest", "_pytest", "py.py", "pluggy", "iniconfig", "packaging", "pygments")
 SKIPPED_DIRS = ("__pycache__", ".pytest_cache", ".git")
+# The shell and the tools an agent reaches for, put into the docker backend's image (when the host has them).
+SHELL_PROGRAMS = ("sh", "bash", "ls", "cat", "head", "tail", "grep", "sed", "awk", "find", "xargs", "rm", "mkdir",
+                  "rmdir", "cp", "mv", "touch", "wc", "sort", "uniq", "diff", "cmp", "tr", "cut", "printf", "echo",
+                  "env", "pwd", "dirname", "basename", "tee", "sleep", "yes", "true", "false", "chmod", "ln",
+                  "readlink", "realpath", "stat", "seq", "timeout", "patch", "nl", "od", "test", "expr", "id")
 
 # Runs inside the sandbox as `python3 -I -S /harness/shell.py`, the command on stdin. Trusted but
 # not relied on (see the module docstring): the command's output, then the tree, base64 in JSON.
@@ -207,8 +212,10 @@ def make_repo_sandbox(backend: str | None = None, *, concurrency: int | None = N
     if concurrency is not None:
         kwargs["concurrency"] = concurrency
     name = backend or _default_backend()
-    if name == "bwrap":
+    if name in ("bwrap", "docker"):
         kwargs["extra_ro_binds"] = (bundle,)
+    if name == "docker":  # bwrap binds the host's /usr; the docker image holds only what it is given
+        kwargs["programs"] = SHELL_PROGRAMS
     box = envgym.make_sandbox(name, **kwargs)
     box.repo_bundle = bundle
     return box
