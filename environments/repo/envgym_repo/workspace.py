@@ -64,7 +64,7 @@ SHELL = r'''
 import base64, json, os, signal, subprocess, sys
 MARK, CAP, WALL = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 SKIP = set(sys.argv[4].split(","))
-bundle = sys.argv[5]
+bundle, TREE_CAP, FILES_CAP = sys.argv[5], int(sys.argv[6]), int(sys.argv[7])
 command = sys.stdin.read()
 env = {"PATH": bundle + "/bin:/usr/bin:/bin", "PYTHONPATH": bundle + "/lib", "HOME": "/work",
        "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1", "TERM": "dumb"}
@@ -93,19 +93,23 @@ except OSError:
     pass
 code = proc.wait()
 files = {}
-size = 0
+size = count = 0
 for root, dirs, names in os.walk("/work"):
     dirs[:] = sorted(d for d in dirs if d not in SKIP and not os.path.islink(os.path.join(root, d)))
     for name in sorted(names):
         path = os.path.join(root, name)
         if os.path.islink(path) or not os.path.isfile(path) or name.endswith(".pyc"):
             continue
-        with open(path, "rb") as f:
-            data = f.read()
-        size += len(data)
-        files[os.path.relpath(path, "/work")] = base64.b64encode(data).decode()
+        size, count = size + os.path.getsize(path), count + 1
+        if size > TREE_CAP or count > FILES_CAP:  # over a cap: counts only from here on (the host drops the changes)
+            continue
+        try:  # a file the command made unreadable (chmod 0) is left out, as a symlink is
+            with open(path, "rb") as f:
+                files[os.path.relpath(path, "/work")] = base64.b64encode(f.read()).decode()
+        except OSError:
+            pass
 sys.stdout.write(MARK + json.dumps({"code": code, "status": status, "output": base64.b64encode(bytes(out)).decode(),
-                                    "total": total, "files": files, "size": size}))
+                                    "total": total, "files": files, "size": size, "count": count}))
 '''
 
 # Runs inside the grading sandbox as `python3 -I -S /harness/grade.py BUNDLE`; stdin: the secret.
@@ -232,27 +236,37 @@ def run_command(box: Any, files: Mapping[str, bytes], command: str, *, wall_s: f
     """Run ``command`` with ``/bin/sh`` in a fresh sandbox holding ``files`` as ``/work``."""
     mark = f"\n@@envgym-tree-{secrets.token_hex(8)}@@"
     argv = [box.python, "-I", "-S", box.harness_path("shell.py"), mark, str(64 << 10), str(wall_s),
-            ",".join(SKIPPED_DIRS), box.repo_bundle]
+            ",".join(SKIPPED_DIRS), box.repo_bundle, str(MAX_TREE_BYTES), str(MAX_TREE_FILES)]
     limits = box.limits.replace(wall_s=wall_s + 5.0)
     result = box.run(argv, files=dict(files), stdin=command, limits=limits, readonly_files={"shell.py": SHELL})
     head, found, tail = result.stdout.rpartition(mark)
-    if not found:
+    report = _report(tail) if found else None
+    if report is None:  # no report, or a cut one: the shell was killed (or the command killed it)
         why = result.stopped or f"exit code {result.exit_code}"
-        return CommandResult(None, _cut(f"Error: the sandbox stopped the command ({why})\n{result.stderr[-1000:]}",
-                                        max_chars), None)
-    report = json.loads(tail)
+        return CommandResult(None, _cut(f"Error: the sandbox stopped the command ({why}); the working copy is "
+                                        f"unchanged\n{result.stderr[-1000:]}", max_chars), None)
     output = base64.b64decode(report["output"]).decode("utf-8", "replace")
     if report["total"] > len(output.encode()):
         output += f"\n[output cut: {report['total']} bytes printed]"
     if report["status"] == "timeout":
         output += f"\n[the command timed out after {wall_s:g} s and was killed]"
-    if report["size"] > MAX_TREE_BYTES or len(report["files"]) > MAX_TREE_FILES:
+    if report["size"] > MAX_TREE_BYTES or report["count"] > MAX_TREE_FILES:
         return CommandResult(report["code"], _cut(output, max_chars) + "\n[Error: the working copy grew over "
                              f"{MAX_TREE_FILES} files or {MAX_TREE_BYTES >> 20} MiB: the command's changes were dropped]",
                              None)
     tree = {name: base64.b64decode(data) for name, data in report["files"].items()
             if len(data) <= MAX_FILE_BYTES * 4 // 3 + 4}
     return CommandResult(None if report["status"] else report["code"], _cut(output, max_chars), tree)
+
+
+def _report(text: str) -> dict[str, Any] | None:
+    """The shell's report, or None when it is not one (cut short, or garbage)."""
+    try:
+        report = json.loads(text)
+        keys = {"code", "status", "output", "total", "files", "size", "count"}
+        return report if isinstance(report, dict) and keys <= set(report) else None
+    except ValueError:
+        return None
 
 
 def source_files(files: Mapping[str, bytes], packages: Sequence[str]) -> Files:
