@@ -125,13 +125,13 @@ def program_entries(names: Sequence[str], add: Any) -> list[str]:
 
 
 def tree_entries(top: str) -> list[Entry]:
-    """A host directory, its files and links (``__pycache__`` left out), at the same path."""
+    """A host directory, its files and links, at the same path (compiled ``.pyc`` files too: their
+    sources keep their modification times, so they stay valid)."""
     top = os.path.abspath(top)
     if not os.path.isdir(top):
         raise EnvgymError(f"the docker sandbox copies {top} into its image, but it is not a directory")
     entries = [Entry(top, "dir")]
     for root, dirs, files in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(dirs) + sorted(files):
             path = os.path.join(root, name)
             if os.path.islink(path):
