@@ -15,6 +15,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -181,7 +182,32 @@ def test_hostile_tool_calls_are_contained_and_the_episode_goes_on(env, host, sho
     assert done and reward == 1.0, info["verdict"].reason
 
 
-def test_load_tasks_never_exposes_the_data_folder_to_a_sandbox():
-    """The data folder with the gold patches is under the package, which no backend binds or copies."""
-    assert DATA.is_dir() and load_tasks()
-    assert not any(str(DATA).startswith(d + "/") for d in ("/usr", str(Path(pytest_bundle()))))
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="needs bubblewrap")
+def test_the_package_data_stays_hidden_where_bubblewrap_binds_it(monkeypatch):
+    """bwrap binds the host's /usr: a system-wide install of this package would put the hidden
+    tests and gold patches inside it. A folder like that, bound, with ``hide`` over its data."""
+    import envgym.sandbox.bwrap
+    from envgym.sandbox.bwrap import BwrapSandbox
+    from envgym_repo.workspace import make_repo_sandbox
+
+    root = Path(tempfile.mkdtemp(prefix="repo-hide-", dir="/var/tmp"))  # reachable by the sandbox's uid
+    try:
+        root.chmod(0o755)
+        (root / "data").mkdir()
+        (root / "data" / "gold.py").write_text("GOLD-PATCH-3c9e")
+        (root / "visible.txt").write_text("visible")
+        for warm in (True, False):
+            with BwrapSandbox(extra_ro_binds=[str(root)], hide=[str(root / "data")], warm=warm) as box:
+                run = box.run(["/bin/sh", "-c", f"cat {root}/visible.txt; cat {root}/data/gold.py; "
+                                                f"touch {root}/data/x; ls -A {root}/data; echo end"])
+                assert run.stdout.startswith("visible") and "end" in run.stdout, run
+                assert "GOLD" not in run.stdout and "gold.py" not in run.stdout, run
+        assert not (root / "data" / "x").exists()
+    finally:
+        shutil.rmtree(root)
+    with make_repo_sandbox("bwrap") as box:  # Repo-v0 asks for its package to be hidden; here it is not under /usr
+        assert box.hide == () and box.extra_ro_binds == (pytest_bundle(),)
+    package = DATA.parent.parent
+    monkeypatch.setattr(envgym.sandbox.bwrap, "SYSTEM_DIRS", ("/usr", str(package.parent)))  # as if installed there
+    with make_repo_sandbox("bwrap") as box:
+        assert box.hide == (str(package),)

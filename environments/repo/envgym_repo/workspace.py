@@ -28,6 +28,11 @@ no pytest. ``pytest_bundle`` copies the host's pytest and its pure-Python depend
 pluggy, iniconfig, packaging) into a cache directory once and the sandbox binds that directory
 read-only: never the host's whole site-packages, which may hold this package and so the hidden
 tests and gold patches.
+
+Backends: bubblewrap (the default) binds the host's ``/usr`` and the bundle read-only. The docker
+backend's image holds only the system Python, so ``make_repo_sandbox`` asks for one that also
+holds the bundle and the shell with the tools an agent reaches for (``SHELL_PROGRAMS``, copied from
+the host with their libraries); it is built offline once, like the base image.
 """
 
 from __future__ import annotations
@@ -222,6 +227,8 @@ def make_repo_sandbox(backend: str | None = None, *, concurrency: int | None = N
     name = backend or _default_backend()
     if name in ("bwrap", "docker"):
         kwargs["extra_ro_binds"] = (bundle,)
+    if name == "bwrap":  # this package (the hidden tests, the gold patches) when installed under the bound /usr
+        kwargs["hide"] = (str(Path(__file__).resolve().parent),)
     if name == "docker":  # bwrap binds the host's /usr; the docker image holds only what it is given
         kwargs["programs"] = SHELL_PROGRAMS
     box = envgym.make_sandbox(name, **kwargs)
