@@ -28,7 +28,6 @@ from envgym.tools.calls import call_text
 pytest.importorskip("envgym_repo")
 import envgym_repo  # noqa: E402
 import envgym_repo.tools  # noqa: E402
-from envgym_repo.tasks import load_tasks  # noqa: E402
 from envgym_repo.workspace import pytest_bundle  # noqa: E402
 
 TASK = "semver_compare_numeric"
