@@ -45,8 +45,9 @@ def _docker_engine() -> str | None:
         return f"no Docker engine answers ({e}); start one as root: dockerd --storage-driver=vfs --iptables=false --bridge=none &"
 
 
+DOCKER_MISSING = _docker_engine()
 BACKENDS = [pytest.param("bwrap", marks=pytest.mark.skipif(shutil.which("bwrap") is None, reason="needs bubblewrap")),
-            pytest.param("docker", marks=pytest.mark.skipif(_docker_engine() is not None, reason=str(_docker_engine())))]
+            pytest.param("docker", marks=pytest.mark.skipif(DOCKER_MISSING is not None, reason=str(DOCKER_MISSING)))]
 
 
 @pytest.fixture(params=BACKENDS)
