@@ -39,3 +39,35 @@ def test_step_vs_gem_bench_runs_both_sides_with_ratios_first():
     assert list(values)[:3] == ["loop_ratio_envgym_over_gem", "loop_ratio_fresh_seeds", "step_ratio_envgym_over_gem"]
     assert float(values["envgym_us_per_step"]) > 0 and float(values["gem_us_per_step"]) > 0
     assert float(values["envgym_loop_us_per_step_fresh"]) > 0 and float(values["gem_loop_us_per_step_replayed"]) > 0
+
+
+def test_repo_episodes_bench_plays_gold_episodes_on_each_backend_with_ratios_first():
+    import shutil
+
+    import pytest
+
+    backends = ",".join(b for b, ok in (("bwrap", shutil.which("bwrap")), ("docker", _docker_answers())) if ok)
+    if not backends:
+        pytest.skip("Repo-v0 needs bubblewrap or a Docker engine")
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "repo_episodes.py"), "--episodes", "1", "--rounds", "1",
+                          "--concurrency", "1", "--starts", "1", "--backends", backends],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    values = dict(line.split(": ", 1) for line in out.stdout.strip().splitlines())
+    names = list(values)
+    sides = backends.split(",")
+    assert names[:len(sides)] == [f"{b}_over_bare_c1" for b in sides]  # ratios first
+    for b in sides:
+        assert float(values[f"{b}_over_bare_c1"]) > 0 and float(values[f"{b}_episodes_per_s_c1"]) > 0
+        assert float(values[f"start_s_{b}_warm"]) > 0 and float(values[f"start_s_{b}_cold"]) > 0
+    assert float(values["bare_episodes_per_s_c1"]) > 0 and values["episodes"] == "1"
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker
+
+        docker.from_env().ping()
+        return True
+    except Exception:  # the SDK missing, or no engine
+        return False

@@ -35,9 +35,12 @@ class BwrapSandbox(SandboxBase):
     name = "bwrap"
 
     def __init__(self, limits: Limits | None = None, *, bwrap: str | None = None, warm: bool = True,
-                 extra_ro_binds: Sequence[str] = (), **kwargs: Any) -> None:
+                 extra_ro_binds: Sequence[str] = (), hide: Sequence[str] = (), **kwargs: Any) -> None:
         """``warm``: run through a pool of ``concurrency`` long-lived zygotes, a fresh inner sandbox
-        per run (``envgym.sandbox.zygote``); False starts a whole bubblewrap sandbox per run."""
+        per run (``envgym.sandbox.zygote``); False starts a whole bubblewrap sandbox per run.
+        ``extra_ro_binds``: host directories bound read-only at the same path. ``hide``: host
+        directories that runs must not see even where they lie inside a bound one (a package's
+        data installed under ``/usr``): each is covered by an empty read-only tmpfs."""
         super().__init__(limits, **kwargs)
         self.warm = warm
         self._idle: queue.LifoQueue = queue.LifoQueue()
@@ -48,6 +51,9 @@ class BwrapSandbox(SandboxBase):
             raise EnvgymError("sandbox 'bwrap' needs bubblewrap: apt-get install bubblewrap "
                               "(or choose another backend: envgym.make_sandbox('docker') / 'process')")
         self.extra_ro_binds = tuple(extra_ro_binds)
+        bound = (*SYSTEM_DIRS, *self.extra_ro_binds)
+        self.hide = tuple(h for h in map(os.path.realpath, hide)
+                          if os.path.isdir(h) and any(h == d or h.startswith(d.rstrip("/") + "/") for d in bound))
         # a sandbox dropped without close() still ends its zygotes (they would live as long as the process)
         weakref.finalize(self, _end_zygotes, self._lock, self._zygotes, self._slots)
 
@@ -55,6 +61,8 @@ class BwrapSandbox(SandboxBase):
         argv = []
         for d in (*SYSTEM_DIRS, *self.extra_ro_binds):
             argv += ["--ro-bind", d, d]
+        for d in self.hide:  # over the binds; the final --remount-ro / makes the tmpfs read-only
+            argv += ["--size", "4096", "--perms", "0555", "--tmpfs", d, "--remount-ro", d]
         for link, target in SYSTEM_LINKS.items():
             if os.path.islink(link):
                 argv += ["--symlink", target, link]

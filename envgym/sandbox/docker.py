@@ -82,15 +82,19 @@ class DockerSandbox(SandboxBase):
 
     ``base_url`` names the engine (default: ``DOCKER_HOST``, else the local socket); ``python`` the
     host's system Python the image is built from (once per machine and Python version).
+    ``programs`` (host programs such as ``sh`` and ``grep``, with their libraries) and
+    ``extra_ro_binds`` (host directories, at the same path) go into the image too: read-only, as
+    bwrap's ``extra_ro_binds`` are, but copied when the image is built, not bound.
     """
 
     name = "docker"
 
     def __init__(self, limits: Limits | None = None, *, base_url: str | None = None,
-                 python: str = "/usr/bin/python3", **kwargs: Any) -> None:
+                 python: str = "/usr/bin/python3", programs: Sequence[str] = (),
+                 extra_ro_binds: Sequence[str] = (), **kwargs: Any) -> None:
         super().__init__(limits, **kwargs)
         self.client = connect(base_url)
-        self.image = ensure_image(self.client, python)
+        self.image = ensure_image(self.client, python, programs=programs, trees=extra_ro_binds)
         self.owner = f"{owner_label()}:{next(_numbers)}"
         remove_stale(self.client)
         self._idle: list[Box] = []

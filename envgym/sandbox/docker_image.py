@@ -10,6 +10,7 @@ import io
 import json
 import logging
 import os
+import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -47,9 +48,14 @@ class Entry:
         return [self.path, self.kind, self.mode, self.source]
 
 
-def rootfs_entries(python: str = "/usr/bin/python3") -> list[Entry]:
+def rootfs_entries(python: str = "/usr/bin/python3", *, programs: Sequence[str] = (),
+                   trees: Sequence[str] = ()) -> list[Entry]:
     """The system Python at ``python``, its standard library, the libraries they link, and the
-    few directories and files a sandbox needs; sorted so parents come first."""
+    few directories and files a sandbox needs; sorted so parents come first.
+
+    ``programs``: host programs (names looked up on ``PATH``, e.g. ``sh``, ``grep``) added under
+    ``/usr/bin`` with the libraries they link; a name the host lacks is left out. ``trees``: host
+    directories copied in at the same path (read-only, as the whole root filesystem is)."""
     real = os.path.realpath(python)
     if not os.path.isfile(real):
         raise EnvgymError(f"the docker sandbox copies the system Python into its image, but {python} does not exist: "
@@ -67,8 +73,9 @@ def rootfs_entries(python: str = "/usr/bin/python3") -> list[Entry]:
 
     add(Entry(real, "file", 0o755, real))
     add(Entry("/usr/bin/python3", "link", 0o777, version))
+    binaries = [real, *program_entries(programs, add)]
     modules = [m for m in glob.glob(f"{stdlib}/lib-dynload/*.so") if not os.path.basename(m).startswith(("_test", "xx"))]
-    for lib in shared_libraries([real, *modules]):
+    for lib in shared_libraries([*binaries, *modules]):
         where = os.path.join(os.path.realpath(os.path.dirname(lib)), os.path.basename(lib))
         target = os.path.realpath(lib)
         add(Entry(target, "file", 0o755, target))
@@ -84,6 +91,9 @@ def rootfs_entries(python: str = "/usr/bin/python3") -> list[Entry]:
                     add(Entry(path, "link", 0o777, os.readlink(path)))
             elif os.path.isfile(path):
                 add(Entry(path, "file", 0o644, path))
+    for tree in trees:
+        for entry in tree_entries(tree):
+            add(entry)
     for link, target in {"/bin": "usr/bin", "/lib": "usr/lib", "/lib64": "usr/lib64"}.items():
         add(Entry(link, "link", 0o777, target))
     add(Entry("/etc/passwd", "data", 0o644, f"root:x:0:0:root:/:/nonexistent\n"
@@ -93,6 +103,44 @@ def rootfs_entries(python: str = "/usr/bin/python3") -> list[Entry]:
     for d in (WORK, HARNESS, "/proc", "/dev", "/sys"):
         add(Entry(d, "dir", 0o755))
     return sorted(entries.values(), key=lambda e: e.path)
+
+
+def program_entries(names: Sequence[str], add: Any) -> list[str]:
+    """``add`` each host program of ``names`` found on ``PATH`` as ``/usr/bin/<name>`` (a link to
+    the real file when the host's is one, as ``sh`` -> ``dash``); the real files that are ELF
+    binaries, whose libraries the image needs too."""
+    binaries = []
+    for name in names:
+        found = shutil.which(name, path="/usr/bin:/bin")
+        if found is None:
+            continue
+        real = os.path.realpath(found)
+        add(Entry(real, "file", 0o755, real))
+        if os.path.join("/usr/bin", name) != real:
+            add(Entry(os.path.join("/usr/bin", name), "link", 0o777, real))
+        with open(real, "rb") as f:
+            if f.read(4) == b"\x7fELF":
+                binaries.append(real)
+    return binaries
+
+
+def tree_entries(top: str) -> list[Entry]:
+    """A host directory, its files and links, at the same path (compiled ``.pyc`` files too: their
+    sources keep their modification times, so they stay valid)."""
+    top = os.path.abspath(top)
+    if not os.path.isdir(top):
+        raise EnvgymError(f"the docker sandbox copies {top} into its image, but it is not a directory")
+    entries = [Entry(top, "dir")]
+    for root, dirs, files in os.walk(top):
+        for name in sorted(dirs) + sorted(files):
+            path = os.path.join(root, name)
+            if os.path.islink(path):
+                entries.append(Entry(path, "link", 0o777, os.readlink(path)))
+            elif os.path.isdir(path):
+                entries.append(Entry(path, "dir"))
+            elif os.path.isfile(path):
+                entries.append(Entry(path, "file", 0o755 if os.access(path, os.X_OK) else 0o644, path))
+    return entries
 
 
 def shared_libraries(binaries: Sequence[str]) -> set[str]:
@@ -140,11 +188,13 @@ def write_rootfs(entries: Iterable[Entry], out: io.BufferedIOBase) -> None:
                     tar.addfile(info, f)
 
 
-def ensure_image(client: Any, python: str = "/usr/bin/python3") -> str:
-    """The sandbox image's tag, building it (once per machine and Python) when it is missing."""
+def ensure_image(client: Any, python: str = "/usr/bin/python3", *, programs: Sequence[str] = (),
+                 trees: Sequence[str] = ()) -> str:
+    """The sandbox image's tag, building it (once per machine, Python, and set of ``programs`` and
+    ``trees``, see ``rootfs_entries``) when it is missing."""
     import docker
 
-    entries = rootfs_entries(python)
+    entries = rootfs_entries(python, programs=programs, trees=trees)
     tag = image_tag(entries)
     try:
         client.images.get(tag)

@@ -4,7 +4,8 @@
     tasks       None      names of the tasks to draw from (default: every task, ``envgym_repo.tasks``)
     difficulty  None      a difficulty (1 one-line fix .. 4 a change across files) or a list of them
     reward      "all"     "all": 1 when every hidden test passes, else 0; "fraction": the share passed
-    backend     None      the sandbox for the tools and the hidden tests (None: envgym's default, bubblewrap)
+    backend     None      the sandbox for the tools and the hidden tests: "bwrap" or "docker" (None: envgym's
+                          default, bubblewrap where installed)
     max_turns   30        model turns per episode, tool turns and the final answer included
 
 A reset draws a task with the reset's generator and gives the episode its own working copy of the

@@ -89,6 +89,9 @@ class Workspace:
             return f"Error: the repository already holds {MAX_TREE_FILES} files"
         if any(n.startswith(name + "/") for n in self.files):
             return f"Error: {name} is a folder"
+        parent = next((p for p in _parents(name) if p in self.files), None)
+        if parent is not None:  # the sandbox could not hold both; every later command would fail
+            return f"Error: {parent} is a file, so {name} cannot be created inside it"
         self.files = {**self.files, name: data}
         return f"Wrote {len(data)} bytes to {name}"
 
@@ -132,3 +135,9 @@ class Workspace:
                 Tool.from_function(self.write_file, timeout_s=5, stateful=True),
                 Tool.from_function(self.str_replace, timeout_s=5, stateful=True),
                 Tool.from_function(self.run_tests, timeout_s=TESTS_WALL_S + 15)]
+
+
+def _parents(name: str) -> list[str]:
+    """``a/b/c`` -> ``["a", "a/b"]``."""
+    parts = name.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]

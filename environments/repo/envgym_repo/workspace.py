@@ -40,6 +40,11 @@ sandbox sees only the system's ``/usr``, whose Python usually has no pytest. ``p
 copies the host's pytest and its pure-Python dependencies (pytest, pluggy, iniconfig, packaging)
 into a cache directory once and the sandbox binds that directory read-only: never the host's whole
 site-packages, which may hold this package and so the hidden tests and gold patches.
+
+Backends: bubblewrap (the default) binds the host's ``/usr`` and the bundle read-only. The docker
+backend's image holds only the system Python, so ``make_repo_sandbox`` asks for one that also
+holds the bundle and the shell with the tools an agent reaches for (``SHELL_PROGRAMS``, copied from
+the host with their libraries); it is built offline once, like the base image.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ import os
 import posixpath
 import secrets
 import shutil
+import subprocess
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
@@ -67,6 +73,11 @@ MAX_TREE_FILES = 500
 MAX_OUTPUT_CHARS = 6000
 BUNDLED = ("pytest", "_pytest", "py.py", "pluggy", "iniconfig", "packaging", "pygments")
 SKIPPED_DIRS = ("__pycache__", ".pytest_cache", ".git")
+# The shell and the tools an agent reaches for, put into the docker backend's image (when the host has them).
+SHELL_PROGRAMS = ("sh", "bash", "ls", "cat", "head", "tail", "grep", "sed", "awk", "find", "xargs", "rm", "mkdir",
+                  "rmdir", "cp", "mv", "touch", "wc", "sort", "uniq", "diff", "cmp", "tr", "cut", "printf", "echo",
+                  "env", "pwd", "dirname", "basename", "tee", "sleep", "yes", "true", "false", "chmod", "ln",
+                  "readlink", "realpath", "stat", "seq", "timeout", "patch", "nl", "od", "test", "expr", "id")
 
 # Runs inside the sandbox as `python3 -I -S /harness/shell.py`, the command on stdin. Trusted but
 # not relied on (see the module docstring): the command's output, then the tree, base64 in JSON.
@@ -74,7 +85,7 @@ SHELL = r'''
 import base64, json, os, signal, subprocess, sys
 MARK, CAP, WALL = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 SKIP = set(sys.argv[4].split(","))
-bundle = sys.argv[5]
+bundle, TREE_CAP, FILES_CAP = sys.argv[5], int(sys.argv[6]), int(sys.argv[7])
 command = sys.stdin.read()
 env = {"PATH": bundle + "/bin:/usr/bin:/bin", "PYTHONPATH": bundle + "/lib", "HOME": "/work",
        "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1", "TERM": "dumb"}
@@ -103,19 +114,23 @@ except OSError:
     pass
 code = proc.wait()
 files = {}
-size = 0
+size = count = 0
 for root, dirs, names in os.walk("/work"):
     dirs[:] = sorted(d for d in dirs if d not in SKIP and not os.path.islink(os.path.join(root, d)))
     for name in sorted(names):
         path = os.path.join(root, name)
         if os.path.islink(path) or not os.path.isfile(path) or name.endswith(".pyc"):
             continue
-        with open(path, "rb") as f:
-            data = f.read()
-        size += len(data)
-        files[os.path.relpath(path, "/work")] = base64.b64encode(data).decode()
+        size, count = size + os.path.getsize(path), count + 1
+        if size > TREE_CAP or count > FILES_CAP:  # over a cap: counts only from here on (the host drops the changes)
+            continue
+        try:  # a file the command made unreadable (chmod 0) is left out, as a symlink is
+            with open(path, "rb") as f:
+                files[os.path.relpath(path, "/work")] = base64.b64encode(f.read()).decode()
+        except OSError:
+            pass
 sys.stdout.write(MARK + json.dumps({"code": code, "status": status, "output": base64.b64encode(bytes(out)).decode(),
-                                    "total": total, "files": files, "size": size}))
+                                    "total": total, "files": files, "size": size, "count": count}))
 '''
 
 # Runs inside the grading sandbox as `python3 -I -S /harness/grade.py HARNESS`; stdin: the marker.
@@ -154,8 +169,9 @@ class Grade:
 
 
 def pytest_bundle(cache: str | os.PathLike[str] | None = None) -> str:
-    """A directory holding ``lib/`` (pytest and its dependencies, copied from the host) and ``bin/``
-    (``python`` and ``pytest`` for the shell), built once per pytest version; its path.
+    """A directory holding ``lib/`` (pytest and its dependencies, copied from the host and compiled
+    for ``/usr/bin/python3``) and ``bin/`` (``python`` and ``pytest`` for the shell), built once per
+    pytest version; its path.
 
     It lies under ``/var/tmp/envgym-UID`` by default, not under the home directory: bubblewrap starts
     as a throwaway uid that must be able to reach it (a home directory is usually closed to others)."""
@@ -163,7 +179,7 @@ def pytest_bundle(cache: str | os.PathLike[str] | None = None) -> str:
 
     site = Path(pytest.__file__).resolve().parent.parent
     root = Path(cache) if cache else Path("/var/tmp") / f"envgym-{os.geteuid()}"
-    target = root / f"pytest-bundle-{pytest.__version__}"
+    target = root / f"pytest-bundle-{pytest.__version__}-pyc"
     if (target / "lib" / "pytest").is_dir():
         return str(target)
     root.mkdir(mode=0o755, parents=True, exist_ok=True)
@@ -178,6 +194,9 @@ def pytest_bundle(cache: str | os.PathLike[str] | None = None) -> str:
             shutil.copytree(source, staging / "lib" / name, ignore=shutil.ignore_patterns("__pycache__"))
         elif source.is_file():
             shutil.copy2(source, staging / "lib" / name)
+    # compiled once here for the sandboxes' Python: else every pytest run there compiles pytest anew (~0.4 s)
+    if os.path.exists("/usr/bin/python3"):
+        subprocess.run(["/usr/bin/python3", "-m", "compileall", "-q", str(staging / "lib")], capture_output=True, check=False)
     (staging / "bin").mkdir()
     os.symlink("/usr/bin/python3", staging / "bin" / "python")
     script = staging / "bin" / "pytest"
@@ -201,8 +220,12 @@ def make_repo_sandbox(backend: str | None = None, *, concurrency: int | None = N
     if concurrency is not None:
         kwargs["concurrency"] = concurrency
     name = backend or _default_backend()
-    if name == "bwrap":
+    if name in ("bwrap", "docker"):
         kwargs["extra_ro_binds"] = (bundle,)
+    if name == "bwrap":  # this package (the hidden tests, the gold patches) when installed under the bound /usr
+        kwargs["hide"] = (str(Path(__file__).resolve().parent),)
+    if name == "docker":  # bwrap binds the host's /usr; the docker image holds only what it is given
+        kwargs["programs"] = SHELL_PROGRAMS
     box = envgym.make_sandbox(name, **kwargs)
     box.repo_bundle = bundle
     return box
@@ -219,27 +242,37 @@ def run_command(box: Any, files: Mapping[str, bytes], command: str, *, wall_s: f
     """Run ``command`` with ``/bin/sh`` in a fresh sandbox holding ``files`` as ``/work``."""
     mark = f"\n@@envgym-tree-{secrets.token_hex(8)}@@"
     argv = [box.python, "-I", "-S", box.harness_path("shell.py"), mark, str(64 << 10), str(wall_s),
-            ",".join(SKIPPED_DIRS), box.repo_bundle]
+            ",".join(SKIPPED_DIRS), box.repo_bundle, str(MAX_TREE_BYTES), str(MAX_TREE_FILES)]
     limits = box.limits.replace(wall_s=wall_s + 5.0)
     result = box.run(argv, files=dict(files), stdin=command, limits=limits, readonly_files={"shell.py": SHELL})
     head, found, tail = result.stdout.rpartition(mark)
-    if not found:
+    report = _report(tail) if found else None
+    if report is None:  # no report, or a cut one: the shell was killed (or the command killed it)
         why = result.stopped or f"exit code {result.exit_code}"
-        return CommandResult(None, _cut(f"Error: the sandbox stopped the command ({why})\n{result.stderr[-1000:]}",
-                                        max_chars), None)
-    report = json.loads(tail)
+        return CommandResult(None, _cut(f"Error: the sandbox stopped the command ({why}); the working copy is "
+                                        f"unchanged\n{result.stderr[-1000:]}", max_chars), None)
     output = base64.b64decode(report["output"]).decode("utf-8", "replace")
     if report["total"] > len(output.encode()):
         output += f"\n[output cut: {report['total']} bytes printed]"
     if report["status"] == "timeout":
         output += f"\n[the command timed out after {wall_s:g} s and was killed]"
-    if report["size"] > MAX_TREE_BYTES or len(report["files"]) > MAX_TREE_FILES:
+    if report["size"] > MAX_TREE_BYTES or report["count"] > MAX_TREE_FILES:
         return CommandResult(report["code"], _cut(output, max_chars) + "\n[Error: the working copy grew over "
                              f"{MAX_TREE_FILES} files or {MAX_TREE_BYTES >> 20} MiB: the command's changes were dropped]",
                              None)
     tree = {name: base64.b64decode(data) for name, data in report["files"].items()
             if len(data) <= MAX_FILE_BYTES * 4 // 3 + 4}
     return CommandResult(None if report["status"] else report["code"], _cut(output, max_chars), tree)
+
+
+def _report(text: str) -> dict[str, Any] | None:
+    """The shell's report, or None when it is not one (cut short, or garbage)."""
+    try:
+        report = json.loads(text)
+        keys = {"code", "status", "output", "total", "files", "size", "count"}
+        return report if isinstance(report, dict) and keys <= set(report) else None
+    except ValueError:
+        return None
 
 
 def source_files(files: Mapping[str, bytes], packages: Sequence[str]) -> Files:
