@@ -5,6 +5,7 @@ says exactly what produced each reward, every trajectory's provenance carries a 
 of its environment and of its verifier: the name, the declared version (a ``version`` class
 attribute, else the installed package's version) and a digest, sha256 over
 
+- the class's qualified name, the name it is registered under and its version;
 - the source of every module that defines a class of the object (its class and the bases it
   inherits from, Python's and Gymnasium's own left out), so an edited verifier gets a new digest
   even when nobody bumped a version; and
@@ -60,11 +61,12 @@ def verifier_fingerprint(verifier: Any) -> Fingerprint:
 def fingerprint(obj: Any, name: str, settings: Mapping[str, Any]) -> Fingerprint:
     """The fingerprint of ``obj`` under ``name`` with these settings (see the module docstring)."""
     clean = _jsonable(dict(settings))
-    digest = hashlib.sha256()
+    version = declared_version(type(obj))
+    digest = hashlib.sha256(f"{type(obj).__module__}:{type(obj).__qualname__}\0{name}\0{version}\0".encode())
     for module in sorted(_modules(type(obj))):
         digest.update(module.encode() + b"\0" + module_digest(module).encode() + b"\0")
     digest.update(json.dumps(clean, sort_keys=True).encode())
-    return Fingerprint(name, declared_version(type(obj)), digest.hexdigest(), clean)
+    return Fingerprint(name, version, digest.hexdigest(), clean)
 
 
 def declared_version(cls: type) -> str | None:
