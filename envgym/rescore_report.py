@@ -125,14 +125,14 @@ def _where(p: Any) -> str:
 
 def _stamp(t: Any) -> str:
     v, e = t.provenance.verifier, t.provenance.env
-    show = lambda fp: "unrecorded" if fp is None else f"{fp.name} {fp.version or '?'} ({fp.digest[:12]})"  # noqa: E731
+    show = lambda fp: "unrecorded" if fp is None else f"{fp.name} {fp.version or 'unversioned'} ({fp.digest[:12]})"  # noqa: E731
     return f"env {show(e)}, verifier {show(v)}"
 
 
 def _example(p: Any) -> dict[str, Any]:
     last = next((u for u in reversed(p.after.turns) if u.verdict is not None), None)
     old = next((u for u in reversed(p.before.turns) if u.verdict is not None), None)
-    text = last.text if last else ""
+    text = (last.text if last else "").replace("\n", "⏎").replace("|", "¦")  # one table cell
     return {"where": _where(p), "task_id": p.before.task_id, "seed": p.before.seed, "sample": p.before.sample,
             "answer": text if len(text) <= 160 else "..." + text[-157:],
             "before": f"{p.before.reward:g} ({old.verdict.reason if old else ''})",
