@@ -543,7 +543,7 @@ def rescore(
     except EnvgymError as exc:
         _fail(str(exc))
     for line in summary(done):
-        out.print(line, highlight=False, markup=False)
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 def _scaffold_kwargs(names: list[str], items: list[str] | None) -> dict[str, dict]:

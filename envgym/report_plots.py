@@ -187,4 +187,7 @@ def rescore(metrics: Sequence[tuple[str, Interval, Interval]], shares: Sequence[
         ax.set_ylabel("share of trained samples")
         ax.set_ylim(0, max([v for _, v in shares] + [0.05]) * 1.15)
         ax.set_title("samples whose reward changed")
+        if len(shares) <= 30:
+            ax.set_xticks([s for s, _ in shares])
+    fig.tight_layout()
     return _png(fig)
