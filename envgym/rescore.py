@@ -240,6 +240,8 @@ def rescore(path: str | Path, rescorer: Rescorer, *, out: str | Path | None = No
     if not sources:
         raise InputError(f"rescore: {path}/rollouts holds no step-*.jsonl stores; has the run trained a step?")
     pairs = rescore_stores(sources, rescorer, progress=progress)
+    if not pairs:
+        raise InputError(f"rescore: {path} holds no trajectories to rescore")
     digest = tag(pairs)
     if run:
         folder = Path(out) if out is not None else path / f"rescored-{digest}"

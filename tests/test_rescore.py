@@ -217,3 +217,12 @@ def test_a_store_written_before_fingerprints_loads_and_rescores(guesses, tmp_pat
     assert done.impact.before == ["env unrecorded, verifier unrecorded"]
     assert done.impact.reward_changed == 0
     assert done.stores[0].name.startswith("old.rescored-")
+
+
+def test_an_empty_store_is_refused_with_what_to_pass(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    with pytest.raises(InputError, match="holds no trajectories"):
+        rescore(empty, Rescorer(verifier="number"), progress=False)
+    with pytest.raises(InputError, match="needs --verifier"):
+        Rescorer()
