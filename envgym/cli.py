@@ -10,6 +10,7 @@
     envgym train --env ID --learner NAME   train (sft, rlvr, process, refine, distill, guided)
     envgym learners                  learners and their settings
     envgym eval --env ID --scaffold S  pass@k and cost per solved task, bare and scaffolded
+    envgym rescore STORE --verifier V  score stored rollouts again; new store and impact report
 
 ``-p MODULE`` (repeatable) loads a plugin module explicitly, also when
 ``ENVGYM_DISABLE_PLUGIN_AUTOLOAD=1`` turns entry-point loading off.
@@ -517,6 +518,32 @@ def eval_cmd(
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps([r.to_dict() for r in results], indent=2))
         out.print(f"results: {json_out}")
+
+
+@app.command()
+def rescore(
+    store: Annotated[Path, typer.Argument(help="A trajectory store (.jsonl) or a training run folder (with rollouts/).")],
+    verifier: Annotated[Optional[str], typer.Option(help="Judge with this registered verifier (see `envgym plugins`).")] = None,
+    env: Annotated[Optional[str], typer.Option("--env", help="Replay in this environment id (a new version).")] = None,
+    kw: Annotated[Optional[list[str]], typer.Option("--kw", help="Environment option KEY=VALUE over the stored ones (repeatable).")] = None,
+    out_path: Annotated[Optional[Path], typer.Option("--out", help="The new store (a run: the new folder).")] = None,
+) -> None:
+    """Score stored rollouts again with a fixed verifier or environment; write a new store and an impact report."""
+    from envgym.rescore import Rescorer, rescore as run_rescore
+    from envgym.rescore_report import summary
+
+    host = _host()
+    try:
+        if verifier is not None:
+            host.component("verifier", verifier)
+        rescorer = Rescorer(verifier, env, _parse_kwargs(kw))
+        if env is not None:
+            validate.env(env, dict(rescorer.env_kwargs), "--env")
+        done = run_rescore(store, rescorer, out=out_path)
+    except EnvgymError as exc:
+        _fail(str(exc))
+    for line in summary(done):
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 def _scaffold_kwargs(names: list[str], items: list[str] | None) -> dict[str, dict]:

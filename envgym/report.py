@@ -44,7 +44,7 @@ def write_report(run: str | Path) -> tuple[Path, Path]:
         sections, figures = _one(run, report)
     md, page = run / "report.md", run / "report.html"
     md.write_text(_markdown(sections))
-    page.write_text(_html(report, sections, figures))
+    page.write_text(_html(report.pipeline, sections, figures))
     return md, page
 
 
@@ -261,7 +261,7 @@ def _markdown(sections: Sequence[Section]) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _html(report: PipelineReport | SeedsReport, sections: Sequence[Section], figures: Mapping[str, bytes]) -> str:
+def _html(page_title: str, sections: Sequence[Section], figures: Mapping[str, bytes]) -> str:
     def table(head: list[str], rows: list[list[str]]) -> str:
         cells = "".join(f"<th>{html.escape(h)}</th>" for h in head)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
@@ -288,7 +288,7 @@ def _html(report: PipelineReport | SeedsReport, sections: Sequence[Section], fig
         f'src="data:image/png;base64,{base64.b64encode(png).decode()}"><figcaption>{html.escape(title)}</figcaption></figure>'
         for title, png in figures.items())
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>envgym: {html.escape(report.pipeline)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>envgym: {html.escape(page_title)}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; color: #222; }}
 table {{ border-collapse: collapse; margin: 1rem 0; }} th, td {{ border: 1px solid #ccc; padding: .3rem .6rem; text-align: left; }}

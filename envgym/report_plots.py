@@ -164,3 +164,30 @@ def changes_per_seed(runs: Mapping[int, PipelineReport]) -> bytes:
         ax.legend(fontsize=7)
     fig.tight_layout()
     return _png(fig)
+
+
+def rescore(metrics: Sequence[tuple[str, Interval, Interval]], shares: Sequence[tuple[int, float]]) -> bytes:
+    """``envgym rescore``: each metric before and after on the same trajectories (95% intervals), and
+    for a training run the share of each step's trained samples whose reward changed."""
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, 2 if shares else 1, figsize=(10 if shares else 5, 3.4), squeeze=False)
+    ax = axes[0][0]
+    for offset, (label, side) in enumerate((("before", 1), ("after", 2))):
+        values, errors = _errors([row[side] for row in metrics])
+        ax.errorbar([i + 0.15 * (2 * offset - 1) for i in range(len(metrics))], values, yerr=errors, fmt="o",
+                    capsize=4, color=PALETTE[offset], label=label)
+    ax.set_xticks(range(len(metrics)), [row[0] for row in metrics])
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend()
+    ax.set_title("same trajectories, before and after")
+    if shares:
+        ax = axes[0][1]
+        ax.bar([s for s, _ in shares], [v for _, v in shares], color=PALETTE[3])
+        ax.set_xlabel("training step")
+        ax.set_ylabel("share of trained samples")
+        ax.set_ylim(0, max([v for _, v in shares] + [0.05]) * 1.15)
+        ax.set_title("samples whose reward changed")
+        if len(shares) <= 30:
+            ax.set_xticks([s for s, _ in shares])
+    fig.tight_layout()
+    return _png(fig)

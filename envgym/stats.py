@@ -10,6 +10,7 @@ than repeated samples of one task do, so the task is the unit of resampling:
 - ``paired_difference``: the change between two policies evaluated on the same tasks, as the
   bootstrap of the mean per-task difference. Pairing removes the task-to-task spread, which is
   what makes a 0.05 change on 200 tasks detectable at all.
+- ``mcnemar``: whether paired yes/no outcomes moved one way (the labels a rescore flipped), exactly.
 - ``across_seeds``: the spread of a result over independent training runs (Student's t on the
   seed means): what a reader should expect from running the pipeline again.
 
@@ -153,6 +154,20 @@ def paired_difference(before: Sequence[float], after: Sequence[float], *, seed: 
     if a.shape != b.shape:
         raise ValueError(f"paired_difference needs the same tasks on both sides, got {a.shape[0]} and {b.shape[0]}")
     return bootstrap(b - a, seed=seed, method="paired-bootstrap")
+
+
+def mcnemar(lost: int, gained: int) -> float:
+    """Exact McNemar test on paired yes/no outcomes: the two-sided p-value that ``lost`` (yes -> no)
+    and ``gained`` (no -> yes) discordant pairs come from a change with no direction.
+
+    >>> mcnemar(0, 0), mcnemar(0, 6), round(mcnemar(2, 8), 4)
+    (1.0, 0.03125, 0.1094)
+    """
+    n = lost + gained
+    if lost < 0 or gained < 0:
+        raise ValueError(f"mcnemar needs counts >= 0, got {lost} and {gained}")
+    tail = sum(math.comb(n, i) for i in range(min(lost, gained) + 1)) / 2 ** n
+    return min(1.0, 2 * tail)
 
 
 def across_seeds(values: Sequence[float], bounds: tuple[float, float] = (-math.inf, math.inf)) -> Interval:

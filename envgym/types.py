@@ -122,6 +122,34 @@ ProvenanceKind = Literal["on_policy", "off_policy", "teacher"]
 
 
 @dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """Which code judged a trajectory: an environment's or a verifier's name, version and digest.
+
+    name: the environment id, or the verifier's registered name.
+    version: the ``version`` the class declares, else its package's installed version, else None.
+    digest: sha256 (hex) over the source of the class's modules and its settings (the environment's
+        constructor kwargs, the verifier's attributes): two runs with the same digest were scored by
+        the same code with the same settings (``envgym.versions``).
+    settings: the settings the digest covers, as JSON (an environment's kwargs), so the
+        environment can be built again to replay an episode (``envgym rescore``).
+    """
+
+    name: str
+    version: str | None
+    digest: str
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "version": self.version, "digest": self.digest, "settings": dict(self.settings)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Fingerprint | None:
+        if data is None:
+            return None
+        return cls(data["name"], data.get("version"), data["digest"], data.get("settings") or {})
+
+
+@dataclass(frozen=True, slots=True)
 class Provenance:
     """Where a trajectory came from (docs/design.md, rule 2).
 
@@ -131,6 +159,8 @@ class Provenance:
     source: set for off-policy traces (a file, a data set, a replay buffer).
     teacher_id: set for teacher traces.
     scaffold: the scaffold the policy ran under ("none", "best_of_n", "self_refine", ...).
+    env / verifier: which environment and verifier code scored it (``Fingerprint``); None in
+        stores written before envgym recorded them, and for a verifier where the environment has none.
     """
 
     kind: ProvenanceKind
@@ -139,6 +169,8 @@ class Provenance:
     source: str | None = None
     teacher_id: str | None = None
     scaffold: str = "none"
+    env: Fingerprint | None = None
+    verifier: Fingerprint | None = None
 
     def __post_init__(self) -> None:
         required = {"on_policy": "policy_id", "off_policy": "source", "teacher": "teacher_id"}

@@ -13,6 +13,7 @@ from typing import Any
 from envgym.policy.base import Completion
 from envgym.rollout.chat import TokenConversation
 from envgym.types import Message, Provenance, Trajectory, Turn
+from envgym.versions import fingerprints
 
 
 def gold_traces(env: Any, seeds: Sequence[int], tokenizer: Any, scaffold: Any = None) -> list[Trajectory]:
@@ -23,7 +24,8 @@ def gold_traces(env: Any, seeds: Sequence[int], tokenizer: Any, scaffold: Any = 
     ``tool_loop``); the answer the environment judges is the gold one either way.
     """
     env_id = env.spec.id if env.spec is not None else type(env).__name__
-    provenance = Provenance("off_policy", source=f"gold:{env_id}" + (f" via {scaffold.name}" if scaffold else ""))
+    provenance = Provenance("off_policy", source=f"gold:{env_id}" + (f" via {scaffold.name}" if scaffold else ""),
+                            **fingerprints(env))
     out = []
     for seed in seeds:
         obs, info = env.reset(seed=seed)

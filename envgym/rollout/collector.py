@@ -6,7 +6,8 @@ appended to its conversation token for token, the environment is stepped with th
 and its reply is appended as new tokens (``TokenConversation``). Slots finish when their
 environment terminates or their context budget runs out (then the episode is truncated).
 
-Trajectories carry provenance (policy id and version) and cost (tokens, model calls, seconds).
+Trajectories carry provenance (policy id and version, the fingerprints of the environment and
+verifier that scored them) and cost (tokens, model calls, seconds).
 
 Environments live in an ``EnvPool`` (this process by default) and are reset and stepped in
 batches. Stepping (verification, sandbox runs) overlaps with generation: the episodes form two
@@ -104,6 +105,7 @@ class _Slot:
     sample: int
     conv: TokenConversation
     task_id: str
+    fingerprints: Mapping[str, Any] = field(default_factory=dict)
     turns: list[Turn] = field(default_factory=list)
     attempts: list[list] = field(default_factory=list)
     seconds: float = 0.0
@@ -181,7 +183,7 @@ def _new_slots(pool: EnvPool, scaffold: Scaffold, chunk: Sequence[tuple[int, int
         if key not in opening:
             opening[key] = TokenConversation(scaffold.tokenizer, messages)
         conv = opening[key].fork()
-        slot = _Slot(index, reset.env_id, seed, sample, conv, reset.info["task_id"])
+        slot = _Slot(index, reset.env_id, seed, sample, conv, reset.info["task_id"], reset.fingerprints)
         if slot.key not in done_keys:
             slots.append(slot)
     return slots
@@ -304,6 +306,9 @@ def _trajectory(slot: _Slot, provenance: Provenance) -> Trajectory:
     turns = tuple(slot.turns)
     last = turns[-1] if turns else None
     cost = dataclasses.replace(sum((t.cost for t in turns), Cost()), seconds=slot.seconds)
+    if slot.fingerprints:  # which environment and verifier code scored it (envgym.versions)
+        provenance = dataclasses.replace(provenance, env=slot.fingerprints.get("env"),
+                                         verifier=slot.fingerprints.get("verifier"))
     metadata: dict[str, Any] = {"truncated": slot.truncated}
     if any(slot.attempts):
         metadata["attempts"] = slot.attempts

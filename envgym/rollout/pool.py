@@ -13,7 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from envgym.types import Verdict
+from envgym.types import Fingerprint, Verdict
+from envgym.versions import fingerprints
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,13 @@ class StepResult:
 
 @dataclass(frozen=True)
 class ResetResult:
+    """One environment's reset; ``fingerprints``: which environment and verifier code will score
+    the episode (``envgym.versions.fingerprints``), for the trajectory's provenance."""
+
     observation: list[dict]
     info: dict
     env_id: str
+    fingerprints: Mapping[str, Fingerprint | None] = field(default_factory=dict)
 
 
 class EnvPool(Protocol):
@@ -118,7 +123,7 @@ class LocalEnvPool:
         for slot, seed in requests:
             env = self._env(slot)
             obs, info = env.reset(seed=seed)
-            out.append(ResetResult(obs, info, env.spec.id if env.spec is not None else self.env_id))
+            out.append(ResetResult(obs, info, env.spec.id if env.spec is not None else self.env_id, fingerprints(env)))
         return out
 
     def step(self, actions: Sequence[tuple[int, str]]) -> list[StepResult]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from envgym.types import Cost, Message, Provenance, Trajectory, Turn, Verdict
+from envgym.types import Cost, Fingerprint, Message, Provenance, Trajectory, Turn, Verdict
 
 
 def trajectory_key(t: Trajectory) -> str:
@@ -39,7 +39,7 @@ def to_dict(t: Trajectory) -> dict[str, Any]:
                    "cost": _cost(u.cost)}
                   for u in t.turns],
         "reward": t.reward, "correct": t.correct,
-        "provenance": {k: getattr(t.provenance, k) for k in Provenance.__dataclass_fields__},
+        "provenance": _provenance(t.provenance),
         "cost": _cost(t.cost),
         "group_id": t.group_id, "metadata": _jsonable(t.metadata), "sample": t.sample,
     }
@@ -61,9 +61,23 @@ def from_dict(d: dict[str, Any]) -> Trajectory:
     )
     return Trajectory(
         d["env_id"], d["task_id"], d["seed"], tuple(Message.from_dict(m) for m in d["messages"]), turns,
-        d["reward"], d["correct"], Provenance(**d["provenance"]), Cost(**d["cost"]), d["group_id"], d["metadata"],
+        d["reward"], d["correct"], _read_provenance(d["provenance"]), Cost(**d["cost"]), d["group_id"], d["metadata"],
         d.get("sample", d["metadata"].get("sample", 0)),  # stores written before the field kept it in metadata
     )
+
+
+def _provenance(p: Provenance) -> dict[str, Any]:
+    out = {k: getattr(p, k) for k in Provenance.__dataclass_fields__}
+    out["env"] = p.env.to_dict() if p.env is not None else None
+    out["verifier"] = p.verifier.to_dict() if p.verifier is not None else None
+    return out
+
+
+def _read_provenance(d: dict[str, Any]) -> Provenance:
+    """Stores written before fingerprints were recorded have no ``env``/``verifier``: they read as None."""
+    known = {k: v for k, v in d.items() if k in Provenance.__dataclass_fields__}
+    known["env"], known["verifier"] = Fingerprint.from_dict(d.get("env")), Fingerprint.from_dict(d.get("verifier"))
+    return Provenance(**known)
 
 
 def _cost(cost: Cost) -> dict[str, Any]:
