@@ -127,6 +127,10 @@ class TextEnv(gymnasium.Env[list, str]):
     # it reloads) must not keep them. ``reset`` with ``options`` always draws.
     tasks_from_seed: ClassVar[bool] = False
     _kept: dict[int, tuple[Task, dict]] = {}  # the instance's own dict once it keeps a task
+    # A registered verifier (``envgym.list_verifiers()``) that can judge this environment's final
+    # answers against ``task.reference`` on its own: an independent opinion for ``envgym scorecard``'s
+    # agreement measure and for training's ``second_verifier`` monitor. None: there is none.
+    second_verifier: ClassVar[str | None] = None
 
     metadata = {"render_modes": ["ansi"], "render_fps": 1}  # fps: unused by text, quiets the checker
 
