@@ -5,7 +5,7 @@ by an envgym sandbox) and its gold answer is a Python code block. Each attack is
 with an escape attempt in front that raises when the sandbox holds, so the answer earns reward
 only if the escape worked, the way ``tests/test_sandbox_attacks.py`` builds its attacks:
 
-- ``read host file``: read a file the scorecard wrote in a private host folder;
+- ``read host file``: read a file the scorecard wrote in a private folder of the working directory;
 - ``write host file``: write next to it (also checked on the host afterwards);
 - ``reach host socket``: connect to a socket the scorecard listens on at 127.0.0.1;
 - ``fork bomb``: fork until refused, forever; the gold code never runs.
@@ -55,6 +55,15 @@ def attacks(secret: Path, marker: Path, port: int) -> list[Attack]:
     ]
 
 
+def _host_folder() -> Path:
+    """A private folder in the working directory: a host path that no sandbox should see (not under
+    /tmp, which sandboxes cover with their own), or a temporary one where the directory is read-only."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=".envgym-scorecard-", dir=Path.cwd()))
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix="envgym-scorecard-"))
+
+
 def sandboxed(env: TextEnv) -> bool:
     return getattr(env.unwrapped.verifier, "bound", None) == "sandbox"
 
@@ -74,11 +83,14 @@ def containment(env: TextEnv, *, names: tuple[str, ...] | None = None, seed: int
         return None, f"not probed: no gold answer ({exc})"
     if not isinstance(gold, str) or not _BLOCK.search(gold):
         return None, "not probed: the gold answer is not a Python code block"
-    folder = Path(tempfile.mkdtemp(prefix="envgym-scorecard-"))
+    folder = _host_folder()
     listener = socket.socket()
     try:
         secret, marker = folder / "secret.txt", folder / "escaped.txt"
         secret.write_text("envgym-scorecard-secret")
+        # open to every uid: a sandbox that runs as another user must be stopped by isolation, not by permissions
+        folder.chmod(0o777)
+        secret.chmod(0o644)
         listener.bind(("127.0.0.1", 0))
         listener.listen(4)
         chosen = [a for a in attacks(secret, marker, listener.getsockname()[1]) if names is None or a.name in names]
