@@ -130,7 +130,8 @@ def scorecard(env_id: str, config: ScorecardConfig | None = None, *, host: Plugi
               progress: Callable[[str], None] | None = None) -> Scorecard:
     """Measure ``env_id`` (see the package docstring); never raises on a failing environment.
 
-    progress: called with the name of each measurement as it starts (the CLI's progress bar).
+    progress: called with the name of each measurement as it starts, and with the learnability run's
+    steps (the CLI's progress bar); without it, learnability shows its own bar.
     """
     config = config or ScorecardConfig()
     host = host or default_host()
@@ -151,7 +152,8 @@ def scorecard(env_id: str, config: ScorecardConfig | None = None, *, host: Plugi
             ("held-out partition", lambda: _space(env_id, env, config, reasons)),
         ]
         if config.learn:
-            measures.append(("learnability", lambda: _learn(env_id, env, config, reasons)))
+            steps = (lambda done, total: progress(f"learnability {done}/{total}")) if progress else None
+            measures.append(("learnability", lambda: _learn(env_id, env, config, reasons, steps)))
         for name, measure in measures:
             say(name)
             try:
@@ -228,7 +230,8 @@ def _space(env_id: str, env: TextEnv, config: ScorecardConfig, reasons: _Reasons
     return {"task_space": task_count(env), "held_out": len(part)}
 
 
-def _learn(env_id: str, env: TextEnv, config: ScorecardConfig, reasons: _Reasons) -> dict[str, Any]:
+def _learn(env_id: str, env: TextEnv, config: ScorecardConfig, reasons: _Reasons,
+           steps: Callable[[int, int], None] | None) -> dict[str, Any]:
     from envgym.scorecard.learnability import measure
 
     try:
@@ -237,7 +240,7 @@ def _learn(env_id: str, env: TextEnv, config: ScorecardConfig, reasons: _Reasons
     except ProbesUnavailable as exc:
         reasons.add("caution", "learnability not measured", f"no gold traces to learn from: {exc}")
         return {}
-    found = measure(env_id, config.learn_config)
+    found = measure(env_id, config.learn_config, report=steps)
     if not found.significant:
         reasons.add("caution", "learnability within noise", found.evidence)
     elif found.change.estimate < 0:

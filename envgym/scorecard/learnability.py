@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -86,8 +87,14 @@ class Learnability:
         return {**plain, "change": self.change.to_dict(), "significant": self.significant, "evidence": self.evidence}
 
 
-def measure(env_id: str, config: LearnConfig | None = None) -> Learnability:
-    """Run the fixed learnability recipe on ``env_id`` (its default options) and measure it."""
+def measure(env_id: str, config: LearnConfig | None = None, *,
+            report: Callable[[int, int], None] | None = None) -> Learnability:
+    """Run the fixed learnability recipe on ``env_id`` (its default options, from the process-wide
+    registry) and measure it.
+
+    report: called with (done, total) after each step and evaluation, instead of this function's own
+    progress bar (for a caller that shows one already: rich allows one live display at a time).
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from envgym.learn.learners import RLVRConfig, SFTConfig
@@ -98,19 +105,26 @@ def measure(env_id: str, config: LearnConfig | None = None) -> Learnability:
     common = dict(env=env_id, max_tokens=config.max_tokens, eval_tasks=config.tasks, seed=config.seed, progress=False,
                   steps=10**9, checkpoint_every=10**9)  # stepped here: the trainer neither evaluates nor checkpoints
     progress = Progress(TextColumn(f"learnability {env_id}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        disable=not config.progress, transient=True)
+                        disable=not config.progress or report is not None, transient=True)
     with tempfile.TemporaryDirectory(prefix="envgym-learnability-") as out, progress:
-        bar = progress.add_task("steps", total=config.sft_steps + config.rl_steps + 3)
+        total = config.sft_steps + config.rl_steps + 3
+        bar = progress.add_task("steps", total=total)
+
+        def tick() -> None:
+            progress.advance(bar)
+            if report is not None:
+                report(int(progress.tasks[bar].completed), total)
+
         sft = Trainer(TrainConfig(**common, learner="sft", learner_config=SFTConfig(examples_per_step=config.sft_examples),
                                   lr=config.sft_lr, output_dir=f"{out}/sft"))
         try:
             before = _solved(sft)
-            progress.advance(bar)
+            tick()
             for _ in range(config.sft_steps):
                 sft.train_step()
-                progress.advance(bar)
+                tick()
             middle = _solved(sft)
-            progress.advance(bar)
+            tick()
             rl = Trainer(TrainConfig(**common, learner="rlvr", lr=config.rl_lr, output_dir=f"{out}/rlvr",
                                      learner_config=RLVRConfig(prompts_per_step=config.rl_prompts, group_size=config.rl_group)),
                          model=sft.model, tokenizer=sft.tokenizer)
@@ -119,8 +133,9 @@ def measure(env_id: str, config: LearnConfig | None = None) -> Learnability:
         try:
             for _ in range(config.rl_steps):
                 rl.train_step()
-                progress.advance(bar)
+                tick()
             after = _solved(rl)
+            tick()
         finally:
             rl.close()
     n = len(before)
