@@ -31,11 +31,11 @@ class LearnConfig:
 
     seed: int = 0
     """Seeds the model's initialisation, the task draws and sampling."""
-    sft_steps: int = 120
+    sft_steps: int = 100
     """SFT steps on gold traces of training tasks."""
     sft_examples: int = 16
     """Gold traces per SFT step."""
-    sft_lr: float = 3e-3
+    sft_lr: float = 1e-3
     rl_steps: int = 3
     """RLVR steps after SFT (GRPO groups on fresh training tasks)."""
     rl_prompts: int = 8
