@@ -22,7 +22,7 @@ from envgym.heldout import held_out, task_count
 from envgym.plugins import PluginHost, host as default_host
 from envgym.scorecard.containment import containment
 from envgym.scorecard.learnability import LearnConfig, Learnability
-from envgym.scorecard.sample import Sample, agreement, play_sample, replay_differences
+from envgym.scorecard.sample import agreement, play_sample, replay_differences
 from envgym.stats import Interval, wilson
 
 Level = Literal["broken", "caution"]
@@ -202,8 +202,8 @@ def _sample(env: TextEnv, fresh: TextEnv, config: ScorecardConfig, reasons: _Rea
     returns = [r.total_reward for r in (*sample.gold, *sample.random)]
     out["distinct_returns"] = len(set(returns))
     if sample.gold and out["gold_return"] <= out["random_return"]:
-        reasons.add("caution", "no reward spread", f"the random policy earns {out['random_return']:.3g} a episode, "
-                                                   f"the gold policy {out['gold_return']:.3g}")
+        reasons.add("caution", "no reward spread", f"the random policy's mean return is {out['random_return']:.3g}, "
+                                                   f"the gold policy's {out['gold_return']:.3g}")
     out["steps_per_s"] = sample.steps / max(sample.seconds, 1e-9)
     if out["steps_per_s"] < config.min_steps_per_s:
         reasons.add("caution", "slow steps", f"{out['steps_per_s']:.2f} steps/s (below {config.min_steps_per_s:g})")
@@ -240,7 +240,11 @@ def _learn(env_id: str, env: TextEnv, config: ScorecardConfig, reasons: _Reasons
     except ProbesUnavailable as exc:
         reasons.add("caution", "learnability not measured", f"no gold traces to learn from: {exc}")
         return {}
-    found = measure(env_id, config.learn_config, report=steps)
+    try:
+        found = measure(env_id, config.learn_config, report=steps)
+    except ValueError as exc:  # the trainer's refusal, e.g. a held-out partition that is the whole space
+        reasons.add("caution", "learnability not measured", str(exc))
+        return {}
     if not found.significant:
         reasons.add("caution", "learnability within noise", found.evidence)
     elif found.change.estimate < 0:
