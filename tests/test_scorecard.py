@@ -193,6 +193,8 @@ def test_an_unlearnable_reward_is_learnability_within_noise():
     found = card.learnability
     assert found.tasks == 24 and found.before == 0.0 and found.after == 0.0 and not found.significant
     assert found.change.low <= 0 <= found.change.high
+    assert "0.00 -> 0.00, change +0.000 [+0.000, +0.000] (within noise)" in to_markdown([card])
+    assert json.loads(to_json([card]))[0]["learnability"]["significant"] is False
 
 
 def test_renderings_have_one_row_per_environment(host):
