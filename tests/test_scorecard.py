@@ -72,6 +72,20 @@ class SecondTurnHack(Double):
         return {"probe-then-exploit": lambda env: "probe" if env.turn == 0 else "exploit"}
 
 
+class NoisyReplies(Double):
+    """Two turns; its feedback carries a ticket from Python's global generator (rewards stay exact).
+    Gymnasium's checker fails it; the scorecard's replay names the reply that differed."""
+
+    def __init__(self, render_mode=None):
+        super().__init__(render_mode, max_turns=2)
+
+    def feedback(self, verdict: Verdict):
+        return (Message("user", f"Wrong (ticket {random.randint(0, 10**9)}); try again."),)
+
+    def gold_action(self) -> str:
+        return "\\boxed{0}" if self.turn == 0 else super().gold_action()
+
+
 class WrongGold(Double):
     def gold_action(self) -> str:
         return f"\\boxed{{{self.task.reference + 1}}}"
@@ -102,6 +116,7 @@ CASES = {  # name: (class, expected rating, expected reason label)
     "UnseededReset": (UnseededReset, "broken", "nondeterministic reset"),
     "UnseededButKept": (UnseededButKept, "broken", "nondeterministic reset"),
     "SecondTurnHack": (SecondTurnHack, "broken", "a hack pays"),
+    "NoisyReplies": (NoisyReplies, "broken", "nondeterministic episode"),  # broken by Gymnasium's checker
     "WrongGold": (WrongGold, "broken", "gold fails"),
     "NoProbes": (NoProbes, "caution", "no probes"),
 }
@@ -127,7 +142,7 @@ def test_each_environment_is_rated_for_the_right_reason(host, name):
     if label is None:
         assert card.reasons == ()
     else:
-        assert label in card.labels(rating), card.reasons
+        assert label in card.labels(), card.reasons
 
 
 def test_a_healthy_environment_is_measured_in_full(host):

@@ -5,7 +5,8 @@ reward that changes between two fresh instances, a gold policy that fails part o
 sandbox that let a hostile program out), else ``caution`` when any reason is (probes the
 environment does not ship, learnability within noise, slow steps, low verifier agreement, no
 reward spread between the gold and the random policy, a held-out partition that is the whole
-task space), else ``ready``. Every reason names what was seen.
+task space, replies that differ between two instances while the rewards agree), else ``ready``.
+Every reason names what was seen.
 """
 
 from __future__ import annotations
@@ -185,8 +186,8 @@ def _sample(env: TextEnv, fresh: TextEnv, config: ScorecardConfig, reasons: _Rea
     replay = play_sample(fresh, range(min(config.seeds, config.sample)) if sample.gold else (),
                          range(config.random_episodes), ())
     differences = replay_differences(sample, replay)
-    for label, detail in differences:
-        reasons.add("broken", label, detail)
+    for label, detail in differences:  # replies that differ while the rewards agree: a caution
+        reasons.add("caution" if label == "nondeterministic episode" else "broken", label, detail)
     out: dict[str, Any] = {"deterministic": "no" if differences else
                            f"yes ({len(replay.gold) + len(replay.random)} episodes replayed on a fresh instance)"}
     if sample.gold:

@@ -85,14 +85,17 @@ def _judge_again(env: TextEnv, second, sample: Sample, key: tuple[str, int]) -> 
 def replay_differences(first: Sample, again: Sample) -> list[tuple[str, str]]:
     """Where the replay on a fresh instance differs from the first play of the same seeds, as
     (label, detail): ``nondeterministic reset`` (the opening differs), ``nondeterministic episode``
-    (a later reply differs) or ``nondeterministic reward``."""
+    (a later reply differs, e.g. a tool's output under load) or ``nondeterministic reward``."""
     out = []
     for kind, a_list, b_list in (("gold", first.gold, again.gold), ("random", first.random, again.random)):
         for a, b in zip(a_list, b_list):
             if a.task_id != b.task_id or _opening(a) != _opening(b):
                 out.append(("nondeterministic reset", f"reset(seed={a.seed}) gave different tasks on two instances"))
             elif a.transcript != b.transcript:
-                out.append(("nondeterministic episode", f"the {kind} episode on seed {a.seed} went differently on two instances"))
+                first, again_ = next((x, y) for x, y in zip(a.transcript.splitlines() + [""], b.transcript.splitlines() + [""])
+                                     if x != y)
+                out.append(("nondeterministic episode", f"the {kind} episode on seed {a.seed} went differently on two "
+                                                        f"instances: {first[:80]!r}, then {again_[:80]!r}"))
             elif a.rewards != b.rewards:
                 out.append(("nondeterministic reward", f"the {kind} episode on seed {a.seed} earned {list(a.rewards)}, "
                                                       f"then {list(b.rewards)}"))
