@@ -219,6 +219,11 @@ def scorecard_cmd(
     renderers = {"markdown": to_markdown, "html": to_html, "json": to_json}
     if fmt not in renderers:
         _fail(f"--format must be one of {', '.join(renderers)}, got {fmt!r}")
+    if learn:
+        import importlib.util
+
+        if importlib.util.find_spec("torch") is None:
+            _fail("--learn trains the tiny model and needs torch: pip install 'envgym[train]', or drop --learn")
     host = _host()
     if all_envs == (env_id is not None):
         _fail("give one environment id, or --all")

@@ -16,6 +16,10 @@ from envgym.env import TextEnv
 from envgym.errors import ProbesUnavailable
 from envgym.play import EpisodeResult, ScriptedPolicy, gold_policy, play_episode, random_policy
 from envgym.stats import Interval, wilson
+from envgym.verify.base import Guarded
+
+Second = tuple[str, Guarded] | None
+"""The second verifier the environment names, and the verifier itself (None: it names none)."""
 
 
 @dataclass
@@ -53,7 +57,8 @@ def play_sample(env: TextEnv, gold_seeds: Iterable[int], random_seeds: Iterable[
     return sample
 
 
-def _play(env: TextEnv, policy: ScriptedPolicy, seeds: Iterable[int], sample: Sample, second, kind: str) -> list[EpisodeResult]:
+def _play(env: TextEnv, policy: ScriptedPolicy, seeds: Iterable[int], sample: Sample, second: Second,
+          kind: str) -> list[EpisodeResult]:
     out = []
     for seed in seeds:
         start = time.perf_counter()
@@ -64,7 +69,7 @@ def _play(env: TextEnv, policy: ScriptedPolicy, seeds: Iterable[int], sample: Sa
     return out
 
 
-def _second_verifier(env: TextEnv):
+def _second_verifier(env: TextEnv) -> Second:
     name = getattr(env.unwrapped, "second_verifier", None)
     if not name:
         return None
@@ -73,7 +78,7 @@ def _second_verifier(env: TextEnv):
     return name, envgym.make_verifier(name)
 
 
-def _judge_again(env: TextEnv, second, sample: Sample, key: tuple[str, int]) -> None:
+def _judge_again(env: TextEnv, second: Second, sample: Sample, key: tuple[str, int]) -> None:
     """The second verifier's opinion of the episode that just ended, while ``env`` still holds its task."""
     if second is None:
         return
