@@ -4,6 +4,7 @@
     envgym info ID                   what an environment is, its options and a sample prompt
     envgym plugins                   loaded plugins, and failed ones with their errors
     envgym check ID | --all          Gymnasium's checker, determinism, gold and hack probes
+    envgym scorecard ID | --all      the thorough report: a verdict per environment, with reasons
     envgym run ID --policy scripted  play episodes with the gold policy and print rewards
     envgym serve ID [ID ...]         serve environments over HTTP/WebSocket (OpenEnv's protocol)
     envgym new NAME                  write a plugin package from the template
@@ -198,6 +199,51 @@ def check(
             out.print(f"  [yellow]gymnasium warning:[/] {escape(warning)}", highlight=False)
     out.print(f"{len(ids) - failed} passed, {failed} failed" + (f" ({skipped} with skipped checks)" if skipped else ""))
     if failed:
+        raise typer.Exit(1)
+
+
+@app.command("scorecard")
+def scorecard_cmd(
+    env_id: Annotated[Optional[str], typer.Argument(help="The environment to score.")] = None,
+    all_envs: Annotated[bool, typer.Option("--all", help="Score every registered environment, one row each.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="markdown, html or json.")] = "markdown",
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="Write the table here instead of printing it.")] = None,
+    learn: Annotated[bool, typer.Option("--learn/--no-learn", help="Also measure learnability: a short seeded run of the "
+                                        "tiny model (minutes per environment on a CPU, needs torch). Off by default.")] = False,
+    seeds: Annotated[int, typer.Option(min=1, help="Seeds for the probes and the determinism replay.")] = 8,
+    sample: Annotated[int, typer.Option(min=1, help="Seeds the gold policy plays for its solve share and agreement.")] = 16,
+) -> None:
+    """A thorough companion to `check`: determinism, gold and hack probes, verifier agreement, reward spread,
+    speed, containment, task space, learnability; a verdict per environment. Exit 1 if any is broken."""
+    from envgym.scorecard import ScorecardConfig, scorecards, to_html, to_json, to_markdown
+
+    renderers = {"markdown": to_markdown, "html": to_html, "json": to_json}
+    if fmt not in renderers:
+        _fail(f"--format must be one of {', '.join(renderers)}, got {fmt!r}")
+    if learn:
+        import importlib.util
+
+        if importlib.util.find_spec("torch") is None:
+            _fail("--learn trains the tiny model and needs torch: pip install 'envgym[train]', or drop --learn")
+    host = _host()
+    if all_envs == (env_id is not None):
+        _fail("give one environment id, or --all")
+    if env_id is not None:
+        try:
+            host.env_spec(env_id)
+        except EnvgymError as exc:
+            _fail(str(exc))
+    cards = scorecards([s.id for s in host.envs] if all_envs else [env_id],
+                       ScorecardConfig(seeds=seeds, sample=sample, learn=learn), host=host)
+    text = renderers[fmt](cards)
+    if out_file is None:
+        print(text, end="")
+    else:
+        out_file.write_text(text)
+        out.print(f"wrote {out_file}")
+    broken = [c.env_id for c in cards if c.rating == "broken"]
+    if broken:
+        err.print(f"{len(broken)} broken: {', '.join(broken)}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
 
 

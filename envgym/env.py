@@ -129,6 +129,10 @@ class TextEnv(gymnasium.Env[list, str]):
     # it reloads) must not keep them. ``reset`` with ``options`` always draws.
     tasks_from_seed: ClassVar[bool] = False
     _kept: dict[int, tuple[Task, dict]] = {}  # the instance's own dict once it keeps a task
+    # A registered verifier (``envgym.list_verifiers()``) that can judge this environment's final
+    # answers against ``task.reference`` on its own: an independent opinion for ``envgym scorecard``'s
+    # agreement measure and for training's ``second_verifier`` monitor. None: there is none.
+    second_verifier: ClassVar[str | None] = None
 
     # Why this class cannot be snapshot (``envgym.snapshot``): state no copy can take, such as an
     # upstream engine or a tool server's session. None: it can, if it declares what it keeps.

@@ -42,6 +42,8 @@ class ArithmeticEnv(TextEnv):
     system_prompt: the system message, or None for none.
     """
 
+    second_verifier = "math"  # an independent reading of the same boxed answer (envgym scorecard)
+
     def __init__(self, difficulty: int = 1, system_prompt: str | None = SYSTEM_PROMPT, render_mode: str | None = None):
         if difficulty not in LEVELS:
             raise ValueError(f"envgym/Arithmetic-v0: difficulty must be one of {sorted(LEVELS)}, got {difficulty!r}")
