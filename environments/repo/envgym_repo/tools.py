@@ -10,6 +10,8 @@ message the agent reads.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable
 from typing import Any
 
@@ -127,7 +129,7 @@ class Workspace:
             return f"Error: {path!r} is not a path inside the repository"
         command = TESTS_COMMAND.replace(" tests ", f" '{name}' ")
         result = run_command(self._open_box(), self.files, command, wall_s=TESTS_WALL_S)
-        return result.output.strip() or "(no output)"
+        return without_timing(result.output.strip()) or "(no output)"
 
     def tools(self) -> list[Tool]:
         return [Tool.from_function(self.bash, timeout_s=BASH_WALL_S + 15, stateful=True),
@@ -135,6 +137,20 @@ class Workspace:
                 Tool.from_function(self.write_file, timeout_s=5, stateful=True),
                 Tool.from_function(self.str_replace, timeout_s=5, stateful=True),
                 Tool.from_function(self.run_tests, timeout_s=TESTS_WALL_S + 15)]
+
+
+def without_timing(summary: str) -> str:
+    """pytest's summary without its run time, so the same actions give the same observation.
+
+    >>> without_timing("1 failed, 2 passed in 0.05s")
+    '1 failed, 2 passed'
+    >>> without_timing("==== 3 passed in 61.20s (0:01:01) ====")
+    '==== 3 passed ===='
+    """
+    return _TIMING.sub("", summary)
+
+
+_TIMING = re.compile(r" in \d+(?:\.\d+)?s(?: \(\d+:\d\d:\d\d\))?(?=(?: =+)?[ \t]*$)", re.M)
 
 
 def _parents(name: str) -> list[str]:
