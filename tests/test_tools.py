@@ -345,3 +345,12 @@ def test_calculator_rejects_a_non_string_directly_and_through_a_call():
     assert calculator(42).startswith("Error: the expression must be a string")
     [message] = run_tool_calls(call("calculator", expression=42), [calculator])
     assert "argument 'expression' must be string" in message.content
+
+
+def test_a_tool_that_bounds_its_own_output_is_cut_at_its_bound_not_the_callers():
+    wide = replace(big, max_result_chars=30_000)
+    [message] = run_tool_calls(call("big"), [wide])
+    assert len(message.content) == 28890 and "truncated" not in message.content
+    narrow = replace(wide, max_result_chars=100)
+    [message] = run_tool_calls(call("big"), [narrow], max_chars=50_000)
+    assert message.content.endswith("[truncated: showing 100 of 28890 characters]")

@@ -44,6 +44,8 @@ class Tool:
     stateful: whether a call changes what later calls see (a server's session, a database the tool
         writes, files it edits). An environment offering a stateful tool can be snapshot only if it
         copies that state itself (``ToolEnv.copied_tools``, ``envgym.snapshot``).
+    max_result_chars: the longest result the model sees, for a tool that bounds (and cuts) its own
+        output; None: the caller's bound (``run_tool_calls``' ``max_chars``, 2,000 by default).
     """
 
     name: str
@@ -52,6 +54,7 @@ class Tool:
     fn: Callable[..., Any]
     timeout_s: float = DEFAULT_TIMEOUT_S
     stateful: bool = False
+    max_result_chars: int | None = None
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.fn(*args, **kwargs)
@@ -63,7 +66,8 @@ class Tool:
 
     @classmethod
     def from_function(cls, fn: Callable[..., Any], *, name: str | None = None,
-                      timeout_s: float = DEFAULT_TIMEOUT_S, stateful: bool = False) -> Tool:
+                      timeout_s: float = DEFAULT_TIMEOUT_S, stateful: bool = False,
+                      max_result_chars: int | None = None) -> Tool:
         """Build a tool from a typed function with a docstring; TypeError says what to fix."""
         where = f"tool function {getattr(fn, '__qualname__', fn)!r}"
         if not inspect.getdoc(fn):
@@ -90,7 +94,7 @@ class Tool:
                 required.append(p.name)
         parameters = {"type": "object", "properties": properties, "required": required,
                       "additionalProperties": False}
-        return cls(name or fn.__name__, description, parameters, fn, timeout_s, stateful)
+        return cls(name or fn.__name__, description, parameters, fn, timeout_s, stateful, max_result_chars)
 
 
 @overload

@@ -154,7 +154,8 @@ def run_call(call: ToolCall | ToolError, tools: Tools, *, max_chars: int = MAX_R
         content = f"Error: {problem} (calling {tool.name!r})"
     else:
         content = _run_bounded(tool, call.arguments, timeout_s)
-    return Message("tool", truncate(content, max_chars), name=name, tool_call_id=call.id)
+    limit = tool.max_result_chars if tool is not None and tool.max_result_chars else max_chars
+    return Message("tool", truncate(content, limit), name=name, tool_call_id=call.id)
 
 
 def _run_bounded(tool: Tool, arguments: Mapping[str, Any], budget_s: float | None) -> str:

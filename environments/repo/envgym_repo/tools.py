@@ -21,6 +21,7 @@ from envgym_repo.workspace import MAX_FILE_BYTES, MAX_TREE_FILES, run_command, s
 BASH_WALL_S = 20.0
 TESTS_WALL_S = 30.0
 READ_CHARS = 12_000
+RESULT_CHARS = READ_CHARS + 1_000  # the longest result a tool here returns: a file read, with its header
 TESTS_COMMAND = "python -m pytest -q -p no:cacheprovider -x --no-header -rN tests 2>&1 | tail -n 40"
 
 
@@ -132,11 +133,13 @@ class Workspace:
         return without_timing(result.output.strip()) or "(no output)"
 
     def tools(self) -> list[Tool]:
-        return [Tool.from_function(self.bash, timeout_s=BASH_WALL_S + 15, stateful=True),
-                Tool.from_function(self.read_file, timeout_s=5),
+        # bash, read_file and run_tests cut their own output (keeping its end: pytest's summary, the
+        # exit code); the tool layer's default 2,000 characters would cut those off.
+        return [Tool.from_function(self.bash, timeout_s=BASH_WALL_S + 15, stateful=True, max_result_chars=RESULT_CHARS),
+                Tool.from_function(self.read_file, timeout_s=5, max_result_chars=RESULT_CHARS),
                 Tool.from_function(self.write_file, timeout_s=5, stateful=True),
                 Tool.from_function(self.str_replace, timeout_s=5, stateful=True),
-                Tool.from_function(self.run_tests, timeout_s=TESTS_WALL_S + 15)]
+                Tool.from_function(self.run_tests, timeout_s=TESTS_WALL_S + 15, max_result_chars=RESULT_CHARS)]
 
 
 def without_timing(summary: str) -> str:
