@@ -56,6 +56,19 @@ def sampled(model: str, args: argparse.Namespace, partition) -> dict[str, float]
     return {task: c / n for task, (n, c) in result.outcomes().items()}
 
 
+def levels_of(partition, levels: list[int]) -> dict[str, str]:
+    """Each held-out task's curriculum key (its level)."""
+    import envgym
+    from envgym.learn.samplers import task_key
+
+    env = envgym.make(ENV, difficulty=levels)
+    keys = {}
+    for seed, task in zip(partition.seeds, partition.task_ids):
+        env.reset(seed=seed)
+        keys[task] = task_key(env.unwrapped.task)
+    return keys
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
@@ -83,6 +96,7 @@ def main() -> None:
     start_model = str(sft / "checkpoint")
     partition = held_out(ENV, {"difficulty": args.levels}, args.eval_tasks)
     tasks = list(partition.task_ids)
+    level = levels_of(partition, args.levels)
     start = sampled(start_model, args, partition)
 
     zero: dict[str, list[tuple[int, int]]] = {s: [] for s in SAMPLERS}  # (zero-signal groups, groups) per seed
@@ -100,7 +114,8 @@ def main() -> None:
             end[name].append(sampled(str(work / f"{name}-{seed}" / "checkpoint"), args, partition))
 
     pooled = {s: sum(z for z, _ in zero[s]) / sum(n for _, n in zero[s]) for s in SAMPLERS}
-    print(f"zero_signal_share_adaptive_over_uniform: {pooled['adaptive'] / pooled['uniform']:.3f}")
+    ratio = pooled["adaptive"] / pooled["uniform"] if pooled["uniform"] else float("nan")
+    print(f"zero_signal_share_adaptive_over_uniform: {ratio:.3f}")
     shares = {s: [z / n for z, n in zero[s]] for s in SAMPLERS}
     print(f"zero_signal_share_adaptive_minus_uniform: "
           f"{across_seeds([a - u for a, u in zip(shares['adaptive'], shares['uniform'])])}")
@@ -111,6 +126,12 @@ def main() -> None:
     for s in SAMPLERS:
         print(f"zero_signal_share_{s}: {pooled[s]:.3f}")
         print(f"heldout_gain_{s}: {across_seeds([g.estimate for g in gains[s]])}")
+    for lv in sorted(set(level.values())):
+        mine = [t for t in tasks if level[t] == lv]
+        print(f"heldout_pass@1_{lv.replace(' ', '')}_start: {sum(start[t] for t in mine) / len(mine):.3f}")
+        for s in SAMPLERS:
+            print(f"heldout_pass@1_{lv.replace(' ', '')}_{s}: "
+                  f"{across_seeds([sum(e[t] for t in mine) / len(mine) for e in end[s]], (0.0, 1.0))}")
     for seed in range(args.seeds):
         for s in SAMPLERS:
             z, n = zero[s][seed]

@@ -75,6 +75,22 @@ def test_a_level_mixture_tags_each_task_with_its_level(mixed):
         assert operands == {"difficulty 1": 2, "difficulty 3": 3}[env.task.metadata["curriculum_key"]]
 
 
+def test_a_level_mixture_passes_every_environment_check():
+    import gymnasium
+
+    from envgym.check import check_environment
+    from envgym.plugins import PluginHost
+    from envgym.registry import EnvSpec
+
+    host = PluginHost(autoload=False, extra=["envgym_arithmetic.plugin"]).load()
+    host.register_env(EnvSpec("tests/ArithmeticMix-v0", "envgym_arithmetic.env:ArithmeticEnv", MIX))
+    report = check_environment("tests/ArithmeticMix-v0", seeds=range(8), host=host)
+    assert report.ok, [item for item in report.items if not item.ok]
+    gymnasium.envs.registry.pop("tests/ArithmeticMix-v0", None)
+    with pytest.raises(ValueError, match="a list of distinct ones, got \\[1, 1\\]"):
+        host.make(ENV, difficulty=[1, 1])
+
+
 def test_adaptive_moves_toward_the_band_as_outcomes_come_in(mixed):
     sampler = mixed.sampler
     sampler.load_state_dict({})
