@@ -48,7 +48,7 @@ class ArithmeticEnv(TextEnv):
     system_prompt: the system message, or None for none.
     """
 
-    def __init__(self, difficulty: int | Sequence[int] = 1, system_prompt: str | None = SYSTEM_PROMPT,
+    def __init__(self, difficulty: int | list[int] = 1, system_prompt: str | None = SYSTEM_PROMPT,
                  render_mode: str | None = None):
         levels = list(difficulty) if isinstance(difficulty, Sequence) and not isinstance(difficulty, str) else [difficulty]
         if not levels or len(set(levels)) < len(levels) or any(level not in LEVELS for level in levels):
