@@ -4,8 +4,10 @@
     trainer.train()            # resumes from output_dir/checkpoint when one is there
 
 A learner (``envgym.learn.learners``) turns a step number into weighted ``Sample``s, collecting
-on-policy rollouts through the trainer (``rollout``) or reading off-policy traces. The trainer
-does the rest, the same way for all of them:
+on-policy rollouts through the trainer (``rollout``) or reading off-policy traces. Its training
+tasks (``task_seeds``) are chosen by the run's task sampler (``envgym.learn.samplers``; ``uniform``
+by default), which the trainer tells the rewards of each scored group of its own rollouts. The
+trainer does the rest, the same way for all of them:
 
 - optimise the shared loss (``policy_loss``) with AdamW, gradients accumulated over micro-batches
   (exactly: each micro-batch's loss is scaled by its share of the batch's normaliser), clipped;
