@@ -82,11 +82,13 @@ def test_a_level_mixture_passes_every_environment_check():
     from envgym.plugins import PluginHost
     from envgym.registry import EnvSpec
 
-    host = PluginHost(autoload=False, extra=["envgym_arithmetic.plugin"]).load()
+    host = PluginHost(autoload=False, extra=["envgym_arithmetic.plugin"], mirror_to_gymnasium=True).load()
     host.register_env(EnvSpec("tests/ArithmeticMix-v0", "envgym_arithmetic.env:ArithmeticEnv", MIX))
-    report = check_environment("tests/ArithmeticMix-v0", seeds=range(8), host=host)
+    try:
+        report = check_environment("tests/ArithmeticMix-v0", seeds=range(8), host=host)
+    finally:
+        gymnasium.envs.registry.pop("tests/ArithmeticMix-v0", None)
     assert report.ok, [item for item in report.items if not item.ok]
-    gymnasium.envs.registry.pop("tests/ArithmeticMix-v0", None)
     with pytest.raises(ValueError, match="a list of distinct ones, got \\[1, 1\\]"):
         host.make(ENV, difficulty=[1, 1])
 
