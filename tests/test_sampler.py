@@ -212,9 +212,10 @@ def test_a_plugin_sampler_registered_through_the_hook_drives_a_stage(tmp_path):
             settings: {{prompts_per_step: 3, group_size: 2, max_sampling_rounds: 1, overlong: none}}
             train: {{max_tokens: 8, eval_tasks: 2}}
         """))
-    tests = Path(__file__).parent
+    # the tests' environments, the plugin, and this checkout's envgym (the path the tests run with)
+    path = os.pathsep.join([str(Path(__file__).parent), str(tmp_path), os.environ.get("PYTHONPATH", "")])
     result = envgym_cli("-p", "envs_for_learn", "-p", "even_sampler", "pipeline", "run", str(config),
-                        "--out", str(tmp_path / "run"), env={"PYTHONPATH": os.pathsep.join([str(tests), str(tmp_path), os.environ.get("PYTHONPATH", "")])})
+                        "--out", str(tmp_path / "run"), env={"PYTHONPATH": path})
     assert result.returncode == 0, result.stderr
     train = tmp_path / "run" / "rl" / "train"
     assert json.loads((train / "config.json").read_text())["sampler"] == "even"
