@@ -62,3 +62,12 @@ def envgym_learners() -> list[ComponentSpec]:
         ComponentSpec("distill", "envgym.learn.learners:Distill", "teacher traces as targets, or per-token reverse-KL on own samples"),
         ComponentSpec("guided", "envgym.learn.learners:Guided", "rlvr where a verified trace joins groups that failed entirely"),
     ]
+
+
+@hookimpl
+def envgym_samplers() -> list[ComponentSpec]:
+    return [
+        ComponentSpec("uniform", "envgym.learn.samplers:Uniform", "every training task equally likely (the default)"),
+        ComponentSpec("adaptive", "envgym.learn.samplers:Adaptive",
+                      "a curriculum: tasks whose recent pass rate is inside a band (0.2-0.8)"),
+    ]

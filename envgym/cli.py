@@ -409,6 +409,10 @@ def train(
                                                     "JSON, or true/false/none in any case, or text.")] = None,
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="Learner setting KEY=VALUE (repeatable).")] = None,
     opt: Annotated[Optional[list[str]], typer.Option("--opt", help="Any other TrainConfig field KEY=VALUE (repeatable).")] = None,
+    sampler: Annotated[str, typer.Option(help="How training tasks are drawn: uniform, or adaptive (a curriculum of "
+                                         "tasks whose recent pass rate is in a band).")] = "uniform",
+    sampler_kw: Annotated[Optional[list[str]], typer.Option("--sampler-kw", help="Sampler setting KEY=VALUE (repeatable), "
+                                                            "e.g. low=0.2.")] = None,
     resume: Annotated[bool, typer.Option(help="Continue the run in --out from its checkpoint.")] = False,
     ray: Annotated[Optional[str], typer.Option(help="Environments in Ray actors: 'local' or a cluster address.")] = None,
     nproc: Annotated[int, typer.Option(min=1, help="Data-parallel processes on this machine (launches torchrun; "
@@ -419,7 +423,7 @@ def train(
     from envgym.learn.trainer import Trainer
 
     _host()
-    config = _train_config(env, learner, model, policy, out_dir, steps, lr, seed, kw, set_, opt, ray)
+    config = _train_config(env, learner, model, policy, out_dir, steps, lr, seed, kw, set_, opt, ray, sampler, sampler_kw)
     if (out_dir / "checkpoint").exists() and not resume:
         _fail(f"{out_dir} holds a checkpoint from an earlier run; pass --resume to continue it, or choose another --out")
     if nproc > 1 and not distributed.launched():
@@ -444,11 +448,12 @@ def train(
 
 # TrainConfig fields with a flag of their own in `envgym train`, so not for --opt
 _TRAIN_FLAGS = ("env", "learner", "learner_config", "model", "policy", "output_dir", "env_kwargs", "steps", "lr", "seed",
-                "ray_address")
+                "ray_address", "sampler", "sampler_kwargs")
 
 
 def _train_config(env: str, learner: str, model: str, policy: str, out_dir: Path, steps: int, lr: float, seed: int,
-                  kw: list[str] | None, set_: list[str] | None, opt: list[str] | None, ray: str | None):
+                  kw: list[str] | None, set_: list[str] | None, opt: list[str] | None, ray: str | None,
+                  sampler: str = "uniform", sampler_kw: list[str] | None = None):
     """The run's TrainConfig, every value checked (the environment built once with --kw, the
     learner's settings against its config) before a model loads."""
     from envgym.learn.learners import learner_config
@@ -463,10 +468,12 @@ def _train_config(env: str, learner: str, model: str, policy: str, out_dir: Path
         validate.env(env, env_kwargs, "--kw" if env_kwargs else "--env")
         settings = validate.fields(learner_config(learner), settings, "--set", join=" ")
         validate.build(learner_config(learner), settings, f"--set (learner {learner})", join=" ")
+        sampler, sampler_kwargs = validate.sampler(sampler, _parse_kwargs(sampler_kw, "--sampler-kw"), "--sampler")
         extra = validate.fields(TrainConfig, extra, "--opt", exclude=_TRAIN_FLAGS, join=" ")
         return validate.build(TrainConfig, dict(env=env, learner=learner, learner_config=settings or None, model=model,
                                                 policy=policy, output_dir=str(out_dir), env_kwargs=env_kwargs, steps=steps,
-                                                lr=lr, seed=seed, ray_address=ray, **extra), "envgym train")
+                                                lr=lr, seed=seed, ray_address=ray, sampler=sampler,
+                                                sampler_kwargs=sampler_kwargs, **extra), "envgym train")
     except InputError as exc:
         _fail(str(exc))
 

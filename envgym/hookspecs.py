@@ -74,6 +74,12 @@ def envgym_learners() -> Sequence[ComponentSpec]:
 
 
 @hookspec
+def envgym_samplers() -> Sequence[ComponentSpec]:
+    """Return task samplers: factories of objects that choose training tasks and learn from their
+    outcomes (``seeds``, ``update``; see ``envgym.learn.samplers``), taking their settings as keywords."""
+
+
+@hookspec
 def envgym_on_event(event: Event) -> None:
     """Called for every event emitted during a run. A listener that raises is reported, not fatal."""
 
@@ -86,4 +92,5 @@ COMPONENT_HOOKS: dict[str, str] = {
     "envgym_policies": "policy",
     "envgym_scaffolds": "scaffold",
     "envgym_learners": "learner",
+    "envgym_samplers": "sampler",
 }

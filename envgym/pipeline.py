@@ -29,6 +29,8 @@ on the same tasks: paired intervals on the change, and expansion, attrition and 
 A stage with ``scaffold: NAME`` trains its policy to run under that scaffold (``TrainConfig.scaffold``:
 on-policy rollouts and ``sft``'s gold traces go through it) and is measured under it, before and
 after. A learner setting written ``stage:NAME`` is that earlier stage's checkpoint (a teacher).
+A stage with ``sampler: adaptive`` (settings in ``sampler_kwargs:``) draws its training tasks by a
+curriculum instead of uniformly (``envgym.learn.samplers``); held-out tasks stay out either way.
 
 With several seeds each seed is a whole run in ``DIR/seed-N`` (resumable on its own) and
 ``DIR/report.*`` aggregates them (``envgym.claims``): means with intervals across seeds, a per-seed
@@ -74,6 +76,10 @@ class Stage:
     train: Mapping[str, Any] = field(default_factory=dict)
     gate: Mapping[str, float] = field(default_factory=dict)
     scaffold: str = "none"
+    sampler: str = "uniform"
+    """How the stage draws training tasks (``envgym.learn.samplers``): ``uniform`` or ``adaptive``."""
+    sampler_kwargs: Mapping[str, Any] = field(default_factory=dict)
+    """The sampler's settings, e.g. ``{low: 0.2, high: 0.8}``."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +106,8 @@ EVAL_KEYS = ("tasks", "samples", "max_tokens", "env", "env_kwargs", "scaffolds",
 STAGE_SETS = {"env": "the stage's env:", "env_kwargs": "the stage's env_kwargs:", "learner": "the stage's learner:",
               "learner_config": "the stage's settings:", "steps": "the stage's steps:", "lr": "the stage's lr:",
               "scaffold": "the stage's scaffold:", "scaffold_kwargs": "eval.scaffold_kwargs", "model": "the top-level model:",
-              "seed": "the top-level seed: or seeds:", "output_dir": "pipeline run --out"}
+              "seed": "the top-level seed: or seeds:", "output_dir": "pipeline run --out",
+              "sampler": "the stage's sampler:", "sampler_kwargs": "the stage's sampler_kwargs:"}
 """TrainConfig fields a stage (or the pipeline) sets itself, so its ``train:`` may not: where each is set."""
 STAGE_REF = "stage:"
 STAGE_EXAMPLE = "{name: sft, learner: sft, steps: 100}"
@@ -253,6 +260,9 @@ def _stage(raw: Mapping[str, Any], item: Any, label: str, earlier: list[Stage], 
     _env(env, env_kwargs, f"{label}: env", built)
     lr = validate.value(item.get("lr", 1e-3), float, f"{label}: lr")
     scaffold = validate.component("scaffold", item.get("scaffold", "none"), f"{label}: scaffold")
+    sampler, sampler_kwargs = validate.sampler(item.get("sampler", "uniform"),
+                                               validate.mapping(item.get("sampler_kwargs"), f"{label}: sampler_kwargs",
+                                                                "{low: 0.2, high: 0.8}"), f"{label}: sampler")
     settings = dict(validate.mapping(item.get("settings"), f"{label}: settings"))
     names = [s.name for s in earlier]
     for key, value in settings.items():
@@ -269,7 +279,7 @@ def _stage(raw: Mapping[str, Any], item: Any, label: str, earlier: list[Stage], 
     gate = validate.mapping(item.get("gate"), f"{label}: gate", "{max_attrition: 0.05}")
     validate.known_keys(gate, GATES, f"{label}: gate", "gate")
     gate = {key: validate.value(v, float, f"{label}: gate.{key}") for key, v in gate.items()}
-    return Stage(name, learner, steps, env, env_kwargs, lr, settings, train, gate, scaffold)
+    return Stage(name, learner, steps, env, env_kwargs, lr, settings, train, gate, scaffold, sampler, sampler_kwargs)
 
 
 def run(pipeline: Pipeline, out: str | Path, progress: bool = True) -> PipelineReport | SeedsReport:
@@ -347,6 +357,7 @@ def _train(pipeline: Pipeline, stage: Stage, seed: int, model: str, folder: Path
                                   learner_config=settings or None, model=model, steps=stage.steps, lr=stage.lr,
                                   seed=seed, output_dir=str(folder / "train"),
                                   scaffold=stage.scaffold, scaffold_kwargs=dict(pipeline.scaffold_kwargs.get(stage.scaffold, {})),
+                                  sampler=stage.sampler, sampler_kwargs=dict(stage.sampler_kwargs),
                                   **{"progress": progress, **train}))  # the stage's own train.progress wins
     try:
         trainer.train()

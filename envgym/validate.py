@@ -13,6 +13,7 @@ the fix; a misspelled name gets the nearest valid one.
 - ``call_kwargs(fn, values, place)``: keyword arguments against a signature (a scaffold's).
 - ``env(env_id, kwargs, place)``: the environment is registered and constructs with the kwargs.
 - ``component(kind, name, place)``: a learner, scaffold, ... is registered.
+- ``sampler(name, settings, place)``: a task sampler is registered and builds with its settings.
 """
 
 from __future__ import annotations
@@ -136,6 +137,22 @@ def component(kind: str, name: Any, place: str) -> str:
     except NotFoundError as exc:
         raise InputError(f"{place}: {exc}") from None
     return name
+
+
+def sampler(name: Any, settings: Any, place: str) -> tuple[str, dict[str, Any]]:
+    """A registered task sampler and its settings, checked against its signature and built once,
+    so its own range checks speak with the place: ``(name, settings)``."""
+    from envgym.plugins import host
+    from envgym.registry import resolve
+
+    name = component("sampler", name, place)
+    factory = resolve(host().component("sampler", name).factory)
+    settings = call_kwargs(factory, settings, f"{place} {name}", what="setting", join=" setting ")
+    try:
+        factory(**settings)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{place} {name}: {exc}") from None
+    return name, settings
 
 
 def env(env_id: Any, kwargs: Mapping[str, Any], place: str) -> None:

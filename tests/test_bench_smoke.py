@@ -71,3 +71,16 @@ def _docker_answers() -> bool:
         return True
     except Exception:  # the SDK missing, or no engine
         return False
+
+
+def test_curriculum_bench_runs_both_samplers_with_ratios_first(tmp_path):
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "curriculum.py"), "--seeds", "2", "--sft-steps", "2",
+                          "--steps", "1", "--prompts", "2", "--group", "2", "--tokens", "8", "--eval-tasks", "4",
+                          "--samples", "1", "--work", str(tmp_path)], capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-3000:]
+    values = dict(line.split(": ", 1) for line in out.stdout.strip().splitlines())
+    assert list(values)[:3] == ["zero_signal_share_adaptive_over_uniform", "zero_signal_share_adaptive_minus_uniform",
+                                "heldout_adaptive_minus_uniform"]
+    assert values["heldout_adaptive_minus_uniform"].count("[") == 1  # across seeds, with its interval
+    assert 0 <= float(values["zero_signal_share_uniform"]) <= 1
+    assert (tmp_path / "adaptive-1" / "checkpoint").is_dir() and (tmp_path / "uniform-1" / "checkpoint").is_dir()

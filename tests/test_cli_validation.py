@@ -69,7 +69,7 @@ def refused(args: list[str], *fragments: str) -> str:
     (["run", ENV, "--policy", "gold"], ["--policy must be one of"]),
     (["check", ENV, "--seeds", "0"], ["'--seeds'"]),
     (["check", "envgym/Nope-v0"], ["no environment registered as 'envgym/Nope-v0'"]),
-    (["info", ENV, "--kw", "difficulty=abc"], [f"--kw: {ENV} option difficulty must be an integer, got 'abc'"]),
+    (["info", ENV, "--kw", "difficulty=abc"], [f"--kw: {ENV} option difficulty must be an integer or a list, got 'abc'"]),
     (["info", ENV, "--kw", "dificulty=2"], ["did you mean 'difficulty'"]),
     (["new", "Bad Name!"], ["Bad Name!"]),
     (["pipeline", "run", "examples/arithmetic.yaml", "--seeds", "0"], ["'--seeds'"]),

@@ -40,6 +40,7 @@ def save(trainer: Any) -> Path:
         "scheduler": trainer.scheduler.state_dict(),
         "trainable": {k: v for k, v in trainer.model.state_dict().items()} if trainer.config.lora_rank else None,
         "policy_version": trainer.policy.version, "learner": trainer.learner.state_dict(),
+        "sampler": trainer.sampler.state_dict(),
         "first_length": trainer._first_length,
         "rng": {"torch": torch.get_rng_state(), "python": random.getstate(), "numpy": np.random.get_state()},
     }
@@ -98,6 +99,7 @@ def resume(trainer: Any) -> None:
     random.setstate(state["rng"]["python"])
     np.random.set_state(state["rng"]["numpy"])
     trainer.learner.load_state_dict(state["learner"])
+    trainer.sampler.load_state_dict(state.get("sampler", {}))  # absent in checkpoints from before samplers
     trainer._first_length = state.get("first_length")
     trainer.step = state["step"]
     trainer.push_weights()

@@ -4,8 +4,10 @@
     trainer.train()            # resumes from output_dir/checkpoint when one is there
 
 A learner (``envgym.learn.learners``) turns a step number into weighted ``Sample``s, collecting
-on-policy rollouts through the trainer (``rollout``) or reading off-policy traces. The trainer
-does the rest, the same way for all of them:
+on-policy rollouts through the trainer (``rollout``) or reading off-policy traces. Its training
+tasks (``task_seeds``) are chosen by the run's task sampler (``envgym.learn.samplers``; ``uniform``
+by default), which the trainer tells the rewards of each scored group of its own rollouts. The
+trainer does the rest, the same way for all of them:
 
 - optimise the shared loss (``policy_loss``) with AdamW, gradients accumulated over micro-batches
   (exactly: each micro-batch's loss is scaled by its share of the batch's normaliser), clipped;
@@ -41,7 +43,7 @@ import json
 import math
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,6 +150,11 @@ class TrainConfig:
     rollouts and held-out evaluation go through it, and ``sft``'s gold traces take its form."""
     scaffold_kwargs: dict[str, Any] = field(default_factory=dict)
     """Keyword arguments for the scaffold, e.g. ``{"max_calls": 2}``."""
+    sampler: str = "uniform"
+    """How training tasks are drawn (``envgym.learn.samplers``): ``uniform``, or ``adaptive`` (a
+    curriculum of tasks whose recent pass rate is inside a band); plugins add more."""
+    sampler_kwargs: dict[str, Any] = field(default_factory=dict)
+    """The sampler's settings, e.g. ``{"low": 0.2, "high": 0.8}`` for ``adaptive``."""
     second_verifier: str | None = None
     """A registered verifier (e.g. ``math``) that re-scores every rollout's final answer; the share
     where it and the environment disagree is logged as ``verifier_disagreement`` (a reward-hacking monitor)."""
@@ -189,6 +196,7 @@ class Trainer:
 
     def __init__(self, config: TrainConfig, *, model: Any = None, tokenizer: Any = None) -> None:
         from envgym.learn.learners import make_learner
+        from envgym.learn.samplers import make_sampler
 
         self.config = config
         self.out = Path(config.output_dir)
@@ -212,6 +220,7 @@ class Trainer:
         # refreshed at every push; DDP and a single process generate with the training model itself.
         self._full = copy.deepcopy(self.model) if self.sharded else self.model
         self.learner = make_learner(config.learner, config.learner_config)
+        self.sampler = make_sampler(config.sampler, config.sampler_kwargs)
         self.policy = self._rollout_engine()
         self.scaffolded = self._scaffolded()
         self.pool = self._pool()
@@ -247,13 +256,23 @@ class Trainer:
         return np.random.default_rng([self.config.seed, step, stream])
 
     def task_seeds(self, step: int, n: int, stream: int = 0) -> list[int]:
-        """``n`` training task seeds for a step: reproducible, and never a held-out task."""
-        rng, held, out = self.rng(step, 1000 + stream), self.held_out_tasks(), []
-        while len(out) < n:
+        """``n`` training task seeds for a step, chosen by the run's sampler: reproducible, and never a held-out task."""
+        return self.sampler.seeds(self, step, n, stream)
+
+    def candidates(self, step: int, stream: int = 0) -> Iterator[int]:
+        """The step's training seeds in the order ``uniform`` takes them, held-out tasks skipped (endless)."""
+        rng, held = self.rng(step, 1000 + stream), self.held_out_tasks()
+        while True:
             seed = int(rng.integers(0, EVAL_SEED_BASE))
             if self._task_id(seed) not in held:
-                out.append(seed)
-        return out
+                yield seed
+
+    def task_key(self, seed: int) -> str:
+        """The curriculum key of a seed's task (``envgym.learn.samplers.task_key``)."""
+        from envgym.learn.samplers import task_key
+
+        self._task_id(seed)
+        return task_key(self._probe.unwrapped.task)
 
     def held_out(self) -> HeldOut:
         """The held-out partition (``envgym.heldout``): ``eval_tasks`` distinct tasks training never draws."""
@@ -311,7 +330,17 @@ class Trainer:
         wanted = [t for t in found if t.seed in order and t.sample < group_size]
         if self._second is not None:
             self._disagreements += self._second.disagreements(wanted)
-        return sorted(wanted, key=lambda t: (order[t.seed], t.sample))
+        wanted.sort(key=lambda t: (order[t.seed], t.sample))
+        if policy is None:  # the run's own policy: tell the sampler how each group did
+            self._report_outcomes(wanted)
+        return wanted
+
+    def _report_outcomes(self, trajectories: Sequence[Trajectory]) -> None:
+        groups: dict[Any, list[Trajectory]] = {}
+        for t in trajectories:
+            groups.setdefault(t.group_id or (t.seed, t.task_id), []).append(t)
+        for group in groups.values():
+            self.sampler.update(self.task_key(group[0].seed), [t.reward for t in group])
 
     def _rollout_shared(self, seeds: Sequence[int], policy: Any, config: RolloutConfig,
                         store: TrajectoryStore) -> list[Trajectory]:
@@ -352,6 +381,7 @@ class Trainer:
         start = time.perf_counter()
         self._rollout_calls, self._disagreements = 0, []
         samples, metrics = self.learner.batch(self, self.step)
+        metrics.update(self.sampler.metrics())
         collected = time.perf_counter()
         metrics.update(self.update(samples))
         self.push_weights()

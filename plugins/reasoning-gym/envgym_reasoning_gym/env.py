@@ -103,6 +103,8 @@ class ReasoningGymEnv(TextEnv):
             prompt.insert(0, Message("system", self.system_prompt))
         key = self.pool.key
         metadata = {"index": index, "source_dataset": source_dataset(self.dataset, entry)}
+        if self.dataset == COMPOSITE:  # an adaptive task sampler weighs the mixed datasets apart
+            metadata["curriculum_key"] = metadata["source_dataset"]
         return Task(f"{self.dataset}-{key.seed}-{index}", tuple(prompt), entry, metadata)
 
     @property
