@@ -76,6 +76,9 @@ class DPOConfig:
     """Rollouts: samples per task."""
     pairs_per_group: int = 1
     """Rollouts: the most pairs taken from one group (each answer in one pair at most)."""
+    keep_truncated: bool = False
+    """Rollouts: let a verified answer that ``max_tokens`` cut off be the chosen one (off: a right answer
+    that never ends would teach the policy not to stop)."""
     max_sampling_rounds: int = 3
     """Rollouts: the most rounds of fresh tasks per step, replacing groups without a pair."""
     pairs_per_step: int = 32
@@ -136,8 +139,8 @@ class DPO(Learner):
         c = self.config
         if self._pairs is None:
             kept, metrics = fresh_groups(trainer, step, c.prompts_per_step, c.group_size, c.max_sampling_rounds,
-                                         keep=lambda group: bool(group_pairs(group, 1)))
-            pairs = [p for group in kept for p in group_pairs(group, c.pairs_per_group)]
+                                         keep=lambda group: bool(group_pairs(group, 1, c.keep_truncated)))
+            pairs = [p for group in kept for p in group_pairs(group, c.pairs_per_group, c.keep_truncated)]
             if pairs and self._frozen is not None:
                 pairs = self._with_reference(trainer, self._frozen, pairs)
         else:
@@ -181,10 +184,10 @@ class DPO(Learner):
         return [dataclasses.replace(p, ref=(logps[2 * i], logps[2 * i + 1])) for i, p in enumerate(pairs)]
 
 
-def group_pairs(group: Sequence[Trajectory], n: int) -> list[Pair]:
-    """Up to ``n`` pairs from one group: distinct verified answers that ended on their own, each with a
-    distinct unverified one, in sampling order."""
-    chosen = _distinct(t for t in group if t.correct and not _truncated(t))
+def group_pairs(group: Sequence[Trajectory], n: int, keep_truncated: bool = False) -> list[Pair]:
+    """Up to ``n`` pairs from one group: distinct verified answers that ended on their own (or any, with
+    ``keep_truncated``), each with a distinct unverified one, in sampling order."""
+    chosen = _distinct(t for t in group if t.correct and (keep_truncated or not _truncated(t)))
     rejected = _distinct(t for t in group if not t.correct)
     return [Pair(c, r) for c, r in zip(chosen[:n], rejected[:n])]
 
