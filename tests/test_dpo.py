@@ -294,3 +294,48 @@ def test_dpo_is_listed_with_what_it_consumes():
     line = next(line for line in listing.stdout.splitlines() if line.startswith("dpo "))
     assert "consumes off_policy, on_policy" in line
     assert "loss_type = 'dpo'" in listing.stdout and "simpo_gamma = 0.5" in listing.stdout
+
+
+# ---- in a pipeline -----------------------------------------------------------------------------------
+
+
+def test_the_dpo_example_pipeline_runs(tmp_path):
+    from envgym import pipeline
+    from test_examples import EXAMPLES, scaled
+
+    spec = pipeline.load(EXAMPLES / "dpo.yaml")
+    assert [s.learner for s in spec.stages] == ["sft", "dpo"]
+    report = pipeline.run(scaled(spec), tmp_path, progress=False)
+    assert [s.stage for s in report.stages] == ["sft", "dpo"]
+    dpo = json.loads((tmp_path / "dpo" / "stage.json").read_text())
+    assert dpo["learner"] == "dpo" and dpo["checkpoint"].endswith("dpo/train/checkpoint")
+    metrics = [json.loads(line) for line in (tmp_path / "dpo" / "train" / "metrics.jsonl").read_text().splitlines()]
+    assert [m["step"] for m in metrics if "groups" in m] == [1, 2]  # both steps sampled groups for pairs
+
+
+def test_a_pipeline_stage_trains_on_a_preference_file(tmp_path):
+    from envgym import pipeline
+
+    source = write_pairs(tmp_path / "pairs.jsonl", PAIRS)
+    config = tmp_path / "pipeline.yaml"
+    config.write_text(f"""
+name: letters
+env: {LETTER}
+eval: {{tasks: 4, samples: 2, max_tokens: 12}}
+stages:
+  - name: prefer
+    learner: dpo
+    steps: 2
+    lr: 3.0e-3
+    settings: {{source: {source}, loss_type: ipo, beta: 0.5, pairs_per_step: 3}}
+    train: {{max_tokens: 12, eval_tasks: 4}}
+""")
+    report = pipeline.run(pipeline.load(config), tmp_path / "run", progress=False)
+    assert report.stages[0].learner == "dpo"
+    metrics = [json.loads(line) for line in (tmp_path / "run" / "prefer" / "train" / "metrics.jsonl").read_text().splitlines()]
+    trained = [m for m in metrics if "pairs" in m]
+    assert [m["pairs"] for m in trained] == [3, 3] and trained[1]["preference_loss"] < trained[0]["preference_loss"]
+    bad = config.read_text().replace("loss_type: ipo", "loss_type: kto")
+    config.write_text(bad)
+    with pytest.raises(pipeline.PipelineError, match="prefer.*loss_type|preference loss 'kto'"):
+        pipeline.load(config)
