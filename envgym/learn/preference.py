@@ -131,7 +131,7 @@ class DPO(Learner):
             raise ValueError(f"dpo: every pair in {c.source} is on a held-out task; nothing is left to train on")
         self._pairs = [p for _, p in kept]
         if self._needs_ref and not stored:  # now, while the weights are the starting policy's
-            self._pairs = self._with_reference(trainer, trainer.full_model, self._pairs)
+            self._pairs = self._with_reference(trainer, trainer.full_model, self._pairs, progress=trainer.config.progress)
             _write_reference(Path(trainer.config.output_dir) / "preferences-reference.jsonl", [r for r, _ in kept],
                              self._pairs)
 
@@ -176,11 +176,11 @@ class DPO(Learner):
             stats.update(reward_margin=float(self._loss.beta * margin.mean()), reward_accuracy=float((margin > 0).float().mean()))
         return out, stats
 
-    def _with_reference(self, trainer: LearnerContext, model: Any, pairs: Sequence[Pair]) -> list[Pair]:
+    def _with_reference(self, trainer: LearnerContext, model: Any, pairs: Sequence[Pair], progress: bool = False) -> list[Pair]:
         """The pairs with their reference log-probs under ``model`` (computed once, in micro-batches)."""
         samples = [_answer(t) for p in pairs for t in (p.chosen, p.rejected)]
         with torch.no_grad():
-            logps = answer_logprobs(trainer, model, samples).tolist()
+            logps = answer_logprobs(trainer, model, samples, progress=progress).tolist()
         return [dataclasses.replace(p, ref=(logps[2 * i], logps[2 * i + 1])) for i, p in enumerate(pairs)]
 
 
@@ -208,17 +208,25 @@ def _answer(t: Trajectory) -> Sample:
     return dataclasses.replace(s, rollout_logprobs=(None,) * len(s.ids))
 
 
-def answer_logprobs(trainer: LearnerContext, model: Any, samples: Sequence[Sample]) -> torch.Tensor:
-    """Sum of log pi over each sample's masked tokens under ``model`` [N] (float32, on the CPU), in micro-batches."""
+def answer_logprobs(trainer: LearnerContext, model: Any, samples: Sequence[Sample], progress: bool = False) -> torch.Tensor:
+    """Sum of log pi over each sample's masked tokens under ``model`` [N] (float32, on the CPU), in micro-batches;
+    ``progress`` shows a bar (a whole preference file's reference log-probs)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     step = trainer.config.micro_batch
     device = trainer.device
     out = []
-    for start in range(0, len(samples), step):
-        batch = pad(samples[start:start + step], trainer.tokenizer.pad_token_id, device)
-        with torch.autocast("cuda" if device.startswith("cuda") else device, dtype=torch.bfloat16,
-                            enabled=trainer.config.precision == "bf16"):
-            logps = batch.logprobs(model)
-        out.append((logps.float() * batch.mask).sum(-1).cpu())
+    bar = Progress(TextColumn("reference log-probs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   disable=not progress, transient=True)
+    with bar:
+        task = bar.add_task("answers", total=len(samples))
+        for start in range(0, len(samples), step):
+            batch = pad(samples[start:start + step], trainer.tokenizer.pad_token_id, device)
+            with torch.autocast("cuda" if device.startswith("cuda") else device, dtype=torch.bfloat16,
+                                enabled=trainer.config.precision == "bf16"):
+                logps = batch.logprobs(model)
+            out.append((logps.float() * batch.mask).sum(-1).cpu())
+            bar.advance(task, len(out[-1]))
     return torch.cat(out)
 
 
