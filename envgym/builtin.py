@@ -61,6 +61,7 @@ def envgym_learners() -> list[ComponentSpec]:
         ComponentSpec("refine", "envgym.learn.learners:Refine", "self-refinement kept when verified, with STaR rationalisation (ReST-EM)"),
         ComponentSpec("distill", "envgym.learn.learners:Distill", "teacher traces as targets, or per-token reverse-KL on own samples"),
         ComponentSpec("guided", "envgym.learn.learners:Guided", "rlvr where a verified trace joins groups that failed entirely"),
+        ComponentSpec("dpo", "envgym.learn.preference:DPO", "preference pairs (DPO, IPO, SimPO): verified vs unverified answers, or a file"),
     ]
 
 

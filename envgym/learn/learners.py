@@ -8,6 +8,7 @@
 | `refine`  | on-policy, scaffolded     | c = 1 on verified self-refined (or hint-rationalised) answers, ReST-EM   |
 | `distill` | teacher / on-policy       | c = 1 on teacher traces, or A = log pi_teacher - log pi per token         |
 | `guided`  | on-policy + off-policy    | rlvr, with a verified trace joining every group that failed entirely     |
+| `dpo`     | on-policy + off-policy    | A = -dl/dlog pi(answer) of a pair loss (DPO, IPO, SimPO): ``preference`` |
 
 Each learner has a typed config (``Learner.Config``) with a docstring on every field, and is
 registered through the ``envgym_learners`` hook, so ``--learner NAME`` swaps them.
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -190,23 +191,12 @@ class RLVR(Learner):
     def groups(self, trainer: LearnerContext, step: int) -> tuple[list[list[Trajectory]], dict[str, Any]]:
         """Fresh groups; with dynamic sampling, zero-variance groups are dropped and refilled."""
         c = self.config
-        kept: list[list[Trajectory]] = []
-        seen: list[Trajectory] = []
-        dropped = 0
-        rounds = c.max_sampling_rounds if c.dynamic_sampling else 1
-        for round_ in range(rounds):
-            seeds = trainer.task_seeds(step, c.prompts_per_step - len(kept), stream=round_)
-            trajectories = trainer.rollout(seeds, c.group_size, tag=f"round{round_}")
-            seen += trajectories
-            for group in _by_group(trajectories):
-                group = self.complete(trainer, group)
-                if c.dynamic_sampling and len({t.reward for t in group}) == 1:
-                    dropped += 1
-                else:
-                    kept.append(group)
-            if len(kept) >= c.prompts_per_step:
-                break
-        return kept, {**_outcomes(seen), "groups": len(kept), "groups_dropped": dropped}
+        if c.dynamic_sampling:
+            return fresh_groups(trainer, step, c.prompts_per_step, c.group_size, c.max_sampling_rounds,
+                                keep=lambda group: len({t.reward for t in group}) > 1,
+                                complete=lambda group: self.complete(trainer, group))
+        return fresh_groups(trainer, step, c.prompts_per_step, c.group_size, 1,
+                            complete=lambda group: self.complete(trainer, group))
 
     def complete(self, trainer: LearnerContext, group: list[Trajectory]) -> list[Trajectory]:
         """A hook for ``guided``: change a group before it is judged for variance."""
@@ -219,6 +209,33 @@ class RLVR(Learner):
 
     def _kept(self, t: Trajectory) -> bool:
         return not (self.config.overlong == "mask" and _truncated(t))
+
+
+def fresh_groups(trainer: LearnerContext, step: int, prompts: int, group_size: int, rounds: int,
+                 keep: Callable[[list[Trajectory]], bool] = lambda group: True,
+                 complete: Callable[[list[Trajectory]], list[Trajectory]] = lambda group: group,
+                 ) -> tuple[list[list[Trajectory]], dict[str, Any]]:
+    """``prompts`` groups of ``group_size`` fresh samples for a step, and the rollout metrics.
+
+    Each group is first ``complete``d, then judged: one that ``keep`` refuses is dropped and a fresh
+    task drawn in its place, for at most ``rounds`` rounds (dynamic sampling).
+    """
+    kept: list[list[Trajectory]] = []
+    seen: list[Trajectory] = []
+    dropped = 0
+    for round_ in range(rounds):
+        seeds = trainer.task_seeds(step, prompts - len(kept), stream=round_)
+        trajectories = trainer.rollout(seeds, group_size, tag=f"round{round_}")
+        seen += trajectories
+        for group in _by_group(trajectories):
+            group = complete(group)
+            if keep(group):
+                kept.append(group)
+            else:
+                dropped += 1
+        if len(kept) >= prompts:
+            break
+    return kept, {**_outcomes(seen), "groups": len(kept), "groups_dropped": dropped}
 
 
 def _truncated(t: Trajectory) -> bool:

@@ -27,16 +27,24 @@ Notes:
   k1 = -d has none (a metric only), k2 = d^2/2 gives that of KL(pi||ref), and k3 = exp(d) - d - 1
   (unbiased and non-negative as a value, used by GRPO) gives that of KL(ref||pi).
 - Padding may hold anything (-inf, nan): every input is zeroed outside the mask before use.
+
+Preference learners (DPO, IPO, SimPO) use the same loss. A pair loss l(pair) of whole-answer
+log-probs has gradient sum_answers dl/dlog pi(answer) * grad log pi(answer), so setting
+A = -dl/dlog pi(answer), taken at the current weights and scaled by the normalisation
+(``preference_advantages``), on every token of the answer gives one update of the shared loss
+exactly the gradient of the mean pair loss: off-policy reshaping, with no importance ratio.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Generic, TypeVar
 
 import torch
 from torch import Tensor
+from torch.nn.functional import logsigmoid
 
 F = TypeVar("F", bound=Callable)
 
@@ -243,3 +251,106 @@ def _check_shapes(inputs: LossInputs) -> None:
         value = getattr(inputs, field.name)
         if value is not None and value.shape != shape:
             raise ValueError(f"LossInputs.{field.name} has shape {tuple(value.shape)}; logprobs has {tuple(shape)}")
+
+
+# ---- preference pairs as weights of the policy-gradient part --------------------------------------
+
+
+@dataclass(frozen=True)
+class PairLogprobs:
+    """Whole-answer log-probs of P preference pairs, each of shape [P] (sums over the answer's tokens)."""
+
+    chosen: Tensor
+    """log pi(chosen answer | prompt)."""
+    rejected: Tensor
+    """log pi(rejected answer | prompt)."""
+    chosen_tokens: Tensor
+    """Length of each chosen answer in tokens (SimPO averages over it)."""
+    rejected_tokens: Tensor
+    """Length of each rejected answer in tokens."""
+    ref_chosen: Tensor | None = None
+    """log pi_ref(chosen answer); None for reference-free losses (SimPO)."""
+    ref_rejected: Tensor | None = None
+    """log pi_ref(rejected answer)."""
+
+    def margin(self) -> Tensor:
+        """h = (log pi - log pi_ref)(chosen) - (log pi - log pi_ref)(rejected): the implicit reward margin over beta."""
+        if self.ref_chosen is None or self.ref_rejected is None:
+            raise ValueError("this preference loss needs reference log-probs (PairLogprobs.ref_chosen / ref_rejected)")
+        return (self.chosen - self.ref_chosen) - (self.rejected - self.ref_rejected)
+
+
+@dataclass(frozen=True)
+class PreferenceLossConfig:
+    """A pair loss and its constants (``envgym.learn.preference.DPOConfig`` carries them to the learner)."""
+
+    loss_type: str = "dpo"
+    """A name in PREFERENCE_LOSSES: "dpo", "ipo" or "simpo"."""
+    beta: float = 0.1
+    """DPO's inverse temperature; IPO's regulariser tau (target margin 1 / (2 beta)); SimPO's reward scale."""
+    simpo_gamma: float = 0.5
+    """SimPO's target reward margin gamma (the loss is -log sigmoid(beta * length-averaged margin - gamma))."""
+    label_smoothing: float = 0.0
+    """DPO only: the assumed share of flipped labels (conservative DPO); 0 is plain DPO."""
+
+    def __post_init__(self) -> None:
+        PREFERENCE_LOSSES.lookup(self.loss_type)
+        if not self.beta > 0:
+            raise ValueError(f"preference loss: beta must be above 0, got {self.beta}")
+        if self.simpo_gamma < 0:
+            raise ValueError(f"preference loss: simpo_gamma must be >= 0, got {self.simpo_gamma}")
+        if not 0 <= self.label_smoothing < 0.5:
+            raise ValueError(f"preference loss: label_smoothing must be in [0, 0.5), got {self.label_smoothing}")
+        if self.label_smoothing and self.loss_type != "dpo":
+            raise ValueError(f"preference loss: label_smoothing applies to loss_type='dpo' only, not {self.loss_type!r}")
+
+
+PreferenceLoss = Callable[[PairLogprobs, PreferenceLossConfig], Tensor]  # (pairs, config) -> loss per pair [P]
+PREFERENCE_LOSSES: Registry[PreferenceLoss] = Registry("preference loss")
+REFERENCE_FREE = frozenset({"simpo"})
+"""Preference losses that need no reference log-probs (the others read ``PairLogprobs.margin``)."""
+
+
+@PREFERENCE_LOSSES.register("dpo")
+def dpo_loss(pairs: PairLogprobs, config: PreferenceLossConfig) -> Tensor:
+    """-log sigmoid(beta h) (Rafailov et al., 2023); with label smoothing eps, (1 - eps) of that plus eps of the flipped pair."""
+    logits = config.beta * pairs.margin()
+    eps = config.label_smoothing
+    return -(1 - eps) * logsigmoid(logits) - eps * logsigmoid(-logits)
+
+
+@PREFERENCE_LOSSES.register("ipo")
+def ipo_loss(pairs: PairLogprobs, config: PreferenceLossConfig) -> Tensor:
+    """(h - 1 / (2 beta))^2 (Azar et al., 2023, eq. 17), on whole-answer log-probs as in the paper
+    (TRL averages them over the answer's tokens first)."""
+    return (pairs.margin() - 1 / (2 * config.beta)).square()
+
+
+@PREFERENCE_LOSSES.register("simpo")
+def simpo_loss(pairs: PairLogprobs, config: PreferenceLossConfig) -> Tensor:
+    """-log sigmoid(beta (log pi(chosen) / |chosen| - log pi(rejected) / |rejected|) - gamma) (Meng et al., 2024): no reference."""
+    average = pairs.chosen / pairs.chosen_tokens.clamp(min=1) - pairs.rejected / pairs.rejected_tokens.clamp(min=1)
+    return -logsigmoid(config.beta * average - config.simpo_gamma)
+
+
+def token_weights(mask: Tensor, config: LossConfig) -> Tensor:
+    """d loss / d l[i,t] over a whole batch [B, T]: the weight the normalisation gives each token's term
+    (every normalisation is linear in the per-token terms, so autograd reads the weight off exactly)."""
+    values = torch.zeros_like(mask, dtype=torch.float32, requires_grad=True)
+    NORMALIZERS.lookup(config.normalization)(values, mask.float(), config).backward()
+    return values.grad
+
+
+def preference_advantages(pairs: PairLogprobs, config: PreferenceLossConfig) -> tuple[Tensor, Tensor, Tensor]:
+    """The mean pair loss's derivatives: (loss per pair [P], dL/dlog pi(chosen) [P], dL/dlog pi(rejected) [P]),
+    with L the mean over pairs, taken at the given (detached) log-probs.
+
+    An answer's tokens then get A = -dL/dlog pi(answer) / (the normalisation's weight of its tokens,
+    ``token_weights``): the shared loss's gradient is then exactly grad L.
+    """
+    chosen = pairs.chosen.detach().float().requires_grad_(True)
+    rejected = pairs.rejected.detach().float().requires_grad_(True)
+    detached = dataclasses.replace(pairs, chosen=chosen, rejected=rejected)
+    losses = PREFERENCE_LOSSES.lookup(config.loss_type)(detached, config)
+    d_chosen, d_rejected = torch.autograd.grad(losses.mean(), (chosen, rejected))
+    return losses.detach(), d_chosen, d_rejected
