@@ -56,12 +56,29 @@ def attacks(secret: Path, marker: Path, port: int) -> list[Attack]:
 
 
 def _host_folder() -> Path:
-    """A private folder in the working directory: a host path that no sandbox should see (not under
-    /tmp, which sandboxes cover with their own), or a temporary one where the directory is read-only."""
-    try:
-        return Path(tempfile.mkdtemp(prefix=".envgym-scorecard-", dir=Path.cwd()))
-    except OSError:
-        return Path(tempfile.mkdtemp(prefix="envgym-scorecard-"))
+    """A private folder that no sandbox should see but an unisolated run would: not under the
+    temporary directory (sandboxes, and the ``process`` backend as root, cover ``/tmp`` with their
+    own), and under folders every user may enter (the ``process`` backend as root runs the program
+    as a throwaway uid). The working directory, the user's cache folder, or ``/var/lib/envgym``;
+    a temporary folder only when none of them will do."""
+    for base in (Path.cwd(), Path.home() / ".cache" / "envgym", Path("/var/lib/envgym")):
+        try:
+            base.mkdir(parents=True, exist_ok=True)
+            if _under_tmp(base) or not _enterable_by_all(base):
+                continue
+            return Path(tempfile.mkdtemp(prefix=".envgym-scorecard-", dir=base))
+        except OSError:
+            continue
+    return Path(tempfile.mkdtemp(prefix="envgym-scorecard-"))
+
+
+def _under_tmp(path: Path) -> bool:
+    path = path.resolve()
+    return any(path.is_relative_to(t) for t in {Path(tempfile.gettempdir()).resolve(), Path("/tmp"), Path("/var/tmp")})
+
+
+def _enterable_by_all(path: Path) -> bool:
+    return all(p.stat().st_mode & 0o001 for p in (path.resolve(), *path.resolve().parents))
 
 
 def sandboxed(env: TextEnv) -> bool:
