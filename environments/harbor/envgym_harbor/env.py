@@ -44,6 +44,7 @@ from envgym_harbor.hacks import hack_policies
 from envgym_harbor.rootfs import RootedSandbox, run_verifier
 from envgym_harbor.tasks import HarborTask, HarborTaskError, load_tasks
 from envgym_harbor.tools import HarborWorkspace
+from envgym_repo.env import BUDGET, SelfGraded
 from envgym_repo.workspace import make_repo_sandbox
 
 INSTRUCTIONS = (
@@ -52,18 +53,7 @@ INSTRUCTIONS = (
     "There is no network. After you finish, the task's hidden tests check the working directory. When you "
     "are done, reply with a short summary and no tool call: that ends the episode."
 )
-BUDGET = ToolBudget(calls_per_action=8, calls_per_episode=60, seconds_per_action=60.0, seconds_per_episode=300.0)
 SOLVE_MARK = "ENVGYM_SOLVE_EOF"
-
-
-class _Unused:
-    """``ToolEnv`` asks for a verifier; this environment's ``score`` runs the task's test.sh instead."""
-
-    name = "harbor-test-sh"
-    bound = "sandbox"
-
-    def verify(self, completion: str, reference: Any) -> Verdict:  # pragma: no cover - never called
-        return Verdict.fail("graded by HarborEnv.score")
 
 
 class HarborEnv(ToolEnv):
@@ -83,7 +73,7 @@ class HarborEnv(ToolEnv):
         self._box: Any = None
         self._box_lock = threading.Lock()
         self.workspace = HarborWorkspace({}, self._rooted, self.pool[0].workdir)
-        super().__init__(_Unused(), self.workspace.tools(), max_turns=max_turns,
+        super().__init__(SelfGraded("harbor-test-sh"), self.workspace.tools(), max_turns=max_turns,
                          budget=BUDGET if budget is None else budget, render_mode=render_mode)
 
     def sandbox(self) -> Any:

@@ -59,14 +59,17 @@ INSTRUCTIONS = (
 BUDGET = ToolBudget(calls_per_action=8, calls_per_episode=60, seconds_per_action=60.0, seconds_per_episode=300.0)
 
 
-class _Unused:
-    """``ToolEnv`` asks for a verifier; this environment's ``score`` grades the working copy instead."""
+class SelfGraded:
+    """``ToolEnv`` asks for a verifier; an environment whose ``score`` grades the episode itself
+    (Repo-v0's hidden tests, Harbor-v0's test.sh) passes this one, named for what really grades."""
 
-    name = "repo-hidden-tests"
     bound = "sandbox"
 
+    def __init__(self, name: str) -> None:
+        self.name = name
+
     def verify(self, completion: str, reference: Any) -> Verdict:  # pragma: no cover - never called
-        return Verdict.fail("graded by RepoEnv.score")
+        return Verdict.fail(f"graded by the environment's score ({self.name})")
 
 
 class RepoEnv(ToolEnv):
@@ -86,7 +89,7 @@ class RepoEnv(ToolEnv):
         self._box: Any = None
         self._box_lock = threading.Lock()
         self.workspace = Workspace({}, self.sandbox)
-        super().__init__(_Unused(), self.workspace.tools(), max_turns=max_turns,
+        super().__init__(SelfGraded("repo-hidden-tests"), self.workspace.tools(), max_turns=max_turns,
                          budget=BUDGET if budget is None else budget, render_mode=render_mode)
 
     def sandbox(self) -> Any:
