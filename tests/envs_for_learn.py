@@ -28,8 +28,8 @@ class Contains:
 
 
 class Letter(TextEnv):
-    def __init__(self, render_mode=None):
-        super().__init__(Contains(), max_action_chars=10_000, render_mode=render_mode)
+    def __init__(self, render_mode=None, *, verifier=None):
+        super().__init__(verifier or Contains(), max_action_chars=10_000, render_mode=render_mode)
 
     def generate_task(self, rng: np.random.Generator) -> Task:
         letter = string.ascii_lowercase[int(rng.integers(0, 26))]

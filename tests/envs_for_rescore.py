@@ -24,6 +24,7 @@ import numpy as np
 import envgym
 from envgym import ComponentSpec, EnvSpec, Message, Task, TextEnv, Verdict, hookimpl
 from envgym_games import GuessNumberEnv
+from envs_for_learn import Letter
 
 LETTER_CHECK = "tests/LetterCheck-v0"
 OUTCOME = "tests/GuessNumberOutcome-v1"
@@ -57,21 +58,13 @@ class LetterFixed:
         return Verdict.ok("the letter is there") if reference in completion else Verdict.fail(f"no {reference!r} in the answer")
 
 
-class LetterCheck(TextEnv):
+class LetterCheck(Letter):
+    """``envs_for_learn``'s Letter, judged by a verifier named in its options."""
+
     tasks_from_seed = True
 
     def __init__(self, verifier: str = "letter-buggy", render_mode=None):
-        super().__init__(envgym.make_verifier(verifier), max_action_chars=10_000, render_mode=render_mode)
-
-    def generate_task(self, rng: np.random.Generator) -> Task:
-        letter = string.ascii_lowercase[int(rng.integers(0, 26))]
-        return Task(f"letter-{letter}-{int(rng.integers(0, 10**6))}", (Message("user", f"Say the letter {letter}."),), letter)
-
-    def gold_action(self) -> str:
-        return f"The letter is {self.task.reference}."
-
-    def hack_actions(self) -> Mapping[str, str]:
-        return {"empty": ""}
+        super().__init__(render_mode, verifier=envgym.make_verifier(verifier))
 
 
 class GuessNumberOutcome(GuessNumberEnv):
